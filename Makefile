@@ -1,0 +1,39 @@
+# mtqa: `make demo` sets up and runs the main job on the sample article; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TORCH_VERSION ?= 2.13.0
+TINY := .tiny-models
+
+.PHONY: setup demo test lint bench fuzz clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# torch first, pinned: the CPU wheel; a bare "torch" requirement could pull a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/mtqa flags data/seed-article.txt
+	$(BIN)/mtqa check data/seed-article.txt; echo "mtqa check exit code: $$?"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check mtqa tests
+
+bench: setup
+	$(BIN)/python -m mtqa.bench
+
+fuzz: setup
+	MTQA_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests -k fuzz
+
+clean:
+	rm -rf $(VENV) $(TINY) .pytest_cache .hypothesis

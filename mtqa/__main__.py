@@ -1,0 +1,3 @@
+from mtqa.cli.main import entry
+
+entry()

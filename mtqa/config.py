@@ -1,0 +1,106 @@
+"""Run configuration: defaults, then ``mtqa.toml`` or ``[tool.mtqa]``, then CLI options.
+
+Only fields that change the numbers go into the run's signature (see ``signature_fields``); paths,
+batch sizes and output options do not, so a report made with batch 1 and one made with batch 16
+are comparable.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+BACKENDS = ("auto", "hf", "ct2")
+DEVICES = ("auto", "cpu", "cuda")
+SIGNAL_NAMES = ("rules", "roundtrip", "likelihood", "fluency")
+
+
+class ConfigError(ValueError):
+    """A configuration value a user gave is not usable (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    models_dir: Path | None = None  # None: $MTQA_MODELS_DIR, then ./models, then the HF cache
+    signals: tuple[str, ...] = SIGNAL_NAMES  # which signals to try; those without models are skipped
+    require_models: bool = False  # a missing model is an error instead of a skipped signal
+    backend: str = "auto"
+    device: str = "cpu"
+    beam: int = 1
+    batch_size: int = 16
+    fluency_model: str = "fluency"  # a registry role or a model directory / hub id in the cache
+    slor: bool = False  # fluency as SLOR: LM log-prob minus unigram log-prob, per token
+    profile: str | None = None  # path to a profile TOML; None: the built-in default profile
+    lines: bool = False  # every non-empty input line is one sentence (no segmentation)
+    offline: bool = True
+    max_bytes: int = 20_000_000
+    cache: Path | None = None
+    use_cache: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
+        if self.device not in DEVICES:
+            raise ConfigError(f"unknown device {self.device!r}; choose one of {', '.join(DEVICES)}")
+        unknown = [s for s in self.signals if s not in SIGNAL_NAMES]
+        if unknown:
+            raise ConfigError(
+                f"unknown signal {unknown[0]!r}; choose from {', '.join(SIGNAL_NAMES)}"
+            )
+        if self.beam < 1:
+            raise ConfigError("--beam must be at least 1")
+        if self.batch_size < 1:
+            raise ConfigError("--batch-size must be at least 1")
+
+    def with_overrides(self, **overrides: Any) -> "Config":
+        """Apply CLI options; ``None`` means "not given" and keeps the current value."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def resolved_models_dir(self) -> Path:
+        if self.models_dir is not None:
+            return Path(self.models_dir)
+        env = os.environ.get("MTQA_MODELS_DIR")
+        return Path(env) if env else Path("models")
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name in ("models_dir", "cache") and value is not None:
+        return Path(value)
+    if name == "signals" and isinstance(value, str):
+        return tuple(s.strip() for s in value.split(",") if s.strip())
+    if name == "signals":
+        return tuple(value)
+    return value
+
+
+def _from_mapping(data: dict[str, Any], source: str) -> dict[str, Any]:
+    known = {f.name for f in fields(Config)} - {"extra"}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise ConfigError(f"{source}: unknown setting {key!r}")
+        out[name] = _coerce(name, value)
+    return out
+
+
+def load_config(start: Path | None = None, **overrides: Any) -> Config:
+    """Defaults, then ``mtqa.toml`` or ``pyproject.toml [tool.mtqa]`` in ``start``, then overrides."""
+    start = Path(start or Path.cwd())
+    settings: dict[str, Any] = {}
+    try:
+        own = start / "mtqa.toml"
+        pyproject = start / "pyproject.toml"
+        if own.is_file():
+            settings = _from_mapping(tomllib.loads(own.read_text("utf-8")), str(own))
+        elif pyproject.is_file():
+            table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("mtqa", {})
+            settings = _from_mapping(table, f"{pyproject} [tool.mtqa]")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"cannot read configuration: {exc}") from None
+    settings.update({k: _coerce(k, v) for k, v in overrides.items() if v is not None})
+    return Config(**settings)

@@ -1,0 +1,140 @@
+"""Terminal tables (rich): colour by severity, suspect words underlined, plain when piped.
+
+Article text is never parsed as markup and control characters are removed before printing, so
+a story cannot inject escape sequences into an editor's terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mtqa.report import View
+from mtqa.types import DocumentReport, SentenceScore
+
+SEVERITY_STYLE = {"major": "bold red", "minor": "yellow", "info": "cyan", None: "green"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text safe for a terminal: no escape sequences, no invisible direction overrides."""
+    return _CONTROL.sub("", text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
+
+
+def marked_sentence(s: SentenceScore) -> Text:
+    """The sentence with every flag's span inside it underlined."""
+    sent = s.sentence
+    text = Text(clean(sent.text))
+    if len(text.plain) != len(sent.text):  # cleaning changed offsets: show it unmarked
+        return text
+    for flag in s.flags:
+        start, end = flag.start - sent.start, flag.end - sent.start
+        if 0 <= start < end <= len(sent.text) and (start, end) != (0, len(sent.text)):
+            text.stylize("underline bold", start, end)
+    return text
+
+
+def _console(out: TextIO, view: View) -> Console:
+    color = view.color
+    if color is None:
+        color = out.isatty() and not os.environ.get("NO_COLOR")
+    return Console(file=out, force_terminal=color, no_color=not color, highlight=False,
+                   soft_wrap=False, width=None if out.isatty() else 160, emoji=False)
+
+
+class TableWriter:
+    def __init__(self, out: TextIO, view: View):
+        self.view = view
+        self.console = _console(out, view)
+        self.reports: list[DocumentReport] = []
+
+    def add(self, report: DocumentReport) -> None:
+        if self.view.kind == "flags":
+            self._flags(report)
+        else:
+            self.reports.append(report)
+
+    def close(self) -> None:
+        if self.view.kind != "flags":
+            self._articles()
+
+    def _flags(self, report: DocumentReport) -> None:
+        c = self.console
+        path = clean(report.document.path)
+        if report.error:
+            c.print(Text(f"{path}: {clean(report.error)}", style="bold red"))
+            return
+        score = "n/a" if report.score is None else f"{report.score:.1f}"
+        c.print(Text.assemble((path, "bold"), f"  score {score}  ",
+                              (f"{report.flagged} flagged", "bold red" if report.flagged else "green"),
+                              f" of {len(report.prose)} sentences"))
+        rows = [s for s in report.prose if self.view.show_all or s.flagged]
+        if rows:
+            table = Table(show_lines=False, expand=False, pad_edge=False)
+            table.add_column("line:col", no_wrap=True)
+            table.add_column("score", justify="right", no_wrap=True)
+            table.add_column("severity", no_wrap=True)
+            table.add_column("reason", ratio=2)
+            table.add_column("sentence", ratio=3)
+            for s in rows:
+                reasons = Text("\n".join(clean(f"{f.code}: {f.message}") for f in s.flags) or "-")
+                table.add_row(
+                    f"{s.sentence.line}:{s.sentence.col}",
+                    "" if s.score is None else f"{s.score:.0f}",
+                    Text(s.severity or "ok", style=SEVERITY_STYLE.get(s.severity, "")),
+                    reasons,
+                    marked_sentence(s),
+                )
+            c.print(table)
+        else:
+            c.print(Text("no sentence flagged", style="green"))
+        if report.junk:
+            junk = Table(title="set aside (not article text)", title_justify="left", pad_edge=False)
+            junk.add_column("line", no_wrap=True)
+            junk.add_column("kind", no_wrap=True)
+            junk.add_column("why")
+            junk.add_column("text")
+            for s in report.junk:
+                junk.add_row(str(s.sentence.line), s.sentence.kind, clean(s.sentence.reason or ""),
+                             Text(clean(s.sentence.text), style="dim"))
+            c.print(junk)
+        self._footer(report)
+
+    def _footer(self, report: DocumentReport) -> None:
+        for skipped in report.skipped_signals:
+            fix = f" (fix: {skipped.fix})" if skipped.fix else ""
+            self.console.print(Text(f"skipped {skipped.name}: {skipped.reason}{fix}", style="dim yellow"))
+        self.console.print(Text(f"signature: {report.signature}", style="dim"))
+        self.console.print()
+
+    def _articles(self) -> None:
+        c = self.console
+        table = Table(pad_edge=False)
+        table.add_column("article")
+        table.add_column("sentences", justify="right")
+        table.add_column("junk", justify="right")
+        table.add_column("flagged", justify="right")
+        table.add_column("score", justify="right")
+        if self.view.kind == "check":
+            table.add_column("result")
+            table.add_column("why")
+        for r in self.reports:
+            row = [clean(r.document.path), str(len(r.prose)), str(len(r.junk)), str(r.flagged),
+                   "n/a" if r.score is None else f"{r.score:.1f}"]
+            if self.view.kind == "check":
+                reasons = self.view.gate.failures(r)
+                row += [Text("FAIL" if reasons else "pass", style="bold red" if reasons else "green"),
+                        clean("; ".join(reasons))]
+            table.add_row(*row)
+        c.print(table)
+        if self.reports:
+            skipped = self.reports[0].skipped_signals
+            for s in skipped:
+                fix = f" (fix: {s.fix})" if s.fix else ""
+                c.print(Text(f"skipped {s.name}: {s.reason}{fix}", style="dim yellow"))
+            c.print(Text(f"signature: {self.reports[0].signature}", style="dim"))

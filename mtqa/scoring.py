@@ -1,0 +1,197 @@
+"""Combine signal results into a 0–100 sentence score, a severity and flags.
+
+Each piece of evidence becomes a *risk* in [0, 1]; the sentence score is ``100 * Π(1 - risk)``,
+so independent pieces of evidence compound and a clean sentence keeps 100. Evidence comes from
+
+- flags the deterministic detectors raise (their severity sets the risk),
+- the detectors' continuous ``risk`` value (a graded oddity that breaks ties between clean
+  sentences),
+- model metrics, against an absolute threshold from the profile *and* against the article's own
+  sentences (a robust z-score: median and MAD), because a model's scale shifts with topic and
+  length while a garbled sentence stands out from its neighbours.
+
+A model metric becomes a flag only when both the absolute and the relative test agree, so one
+noisy signal alone does not send an editor to a fine sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from mtqa.types import Flag, Sentence, SentenceScore, SignalResult, Suspect
+
+FLAG_RISK = {"major": 0.6, "minor": 0.25, "info": 0.0}
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    """How one model metric turns into risk and flags. Lower values are worse."""
+
+    signal: str
+    value: str
+    threshold: float  # below this the metric is suspicious on its own
+    scale: float  # how fast risk grows below the threshold
+    weight: float  # the most risk this metric can add
+    major_below: float  # below this (and relatively low) the flag is major
+    code: str
+    message: str  # formatted with {value}, {z}
+
+
+DEFAULT_METRICS = (
+    MetricRule("roundtrip", "chrf", 40.0, 8.0, 0.45, 25.0, "roundtrip-divergent",
+               "the round trip through German does not come back (chrF {value:.1f}, {z:+.1f} MAD vs. article)"),
+    MetricRule("likelihood", "mean_logprob", -2.2, 0.5, 0.45, -3.2, "unlikely-translation",
+               "the sentence is an unlikely translation of its back-translation "
+               "(mean log-prob {value:.2f}, {z:+.1f} MAD vs. article)"),
+    MetricRule("fluency", "mean_logprob", -5.0, 0.6, 0.35, -6.5, "disfluent",
+               "the language model finds the English disfluent "
+               "(mean log-prob {value:.2f}, {z:+.1f} MAD vs. article)"),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str = "default"
+    metrics: tuple[MetricRule, ...] = DEFAULT_METRICS
+    flag_risk: Mapping[str, float] = field(default_factory=lambda: dict(FLAG_RISK))
+    relative_z: float = -1.5  # a metric this many MADs below the article's median is relatively low
+    rules_risk_weight: float = 1.0
+    flag_threshold: float = 70.0  # below this score a sentence is flagged even without a detector flag
+    max_suspects: int = 3
+    source: Mapping[str, str] = field(default_factory=dict)  # what a calibrated profile was fitted on
+
+    @property
+    def signature(self) -> str:
+        return self.name
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used (exit code 2)."""
+
+
+def load_profile(path: str | Path | None) -> Profile:
+    """The built-in profile, or one written by ``mtqa calibrate`` / by hand."""
+    if path is None or str(path) == "default":
+        return Profile()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"profile not found: {p}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"cannot read profile {p}: {exc}") from None
+    base = Profile()
+    metrics = base.metrics
+    if "metrics" in data:
+        try:
+            metrics = tuple(MetricRule(**m) for m in data["metrics"])
+        except TypeError as exc:
+            raise ProfileError(f"profile {p}: bad [[metrics]] entry: {exc}") from None
+    return Profile(
+        name=str(data.get("name", p.stem)),
+        metrics=metrics,
+        flag_risk={**base.flag_risk, **data.get("flag_risk", {})},
+        relative_z=float(data.get("relative_z", base.relative_z)),
+        rules_risk_weight=float(data.get("rules_risk_weight", base.rules_risk_weight)),
+        flag_threshold=float(data.get("flag_threshold", base.flag_threshold)),
+        max_suspects=int(data.get("max_suspects", base.max_suspects)),
+        source={str(k): str(v) for k, v in data.get("source", {}).items()},
+    )
+
+
+def robust_z(values: Sequence[float]) -> list[float]:
+    """(x - median) / (1.4826 * MAD); 0 where the spread is too small to say anything."""
+    if len(values) < 3:
+        return [0.0] * len(values)
+    med = statistics.median(values)
+    mad = statistics.median(abs(v - med) for v in values) * 1.4826
+    if mad < 1e-9:
+        return [0.0] * len(values)
+    return [(v - med) / mad for v in values]
+
+
+def _sigmoid(x: float) -> float:
+    if x < -60:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _suspect_span(sentence: Sentence, suspects: Sequence[Suspect], limit: int) -> tuple[int, int]:
+    """Document span covering the worst suspects, or the whole sentence when there are none."""
+    worst = sorted(suspects, key=lambda s: (s.value, s.start))[:limit]
+    if not worst:
+        return sentence.start, sentence.end
+    return sentence.start + min(s.start for s in worst), sentence.start + max(s.end for s in worst)
+
+
+def severity_of(flags: Sequence[Flag]) -> str | None:
+    for level in ("major", "minor", "info"):
+        if any(f.severity == level for f in flags):
+            return level
+    return None
+
+
+def combine(
+    sentences: Sequence[Sentence],
+    results: Mapping[str, Sequence[SignalResult]],
+    profile: Profile,
+) -> list[SentenceScore]:
+    """Score the prose sentences of one document from every signal's results (same order)."""
+    prose_idx = list(range(len(sentences)))
+    # Relative standing of each metric among the article's prose sentences.
+    zscores: dict[tuple[str, str], dict[int, float]] = {}
+    for rule in profile.metrics:
+        per_signal = results.get(rule.signal)
+        if per_signal is None:
+            continue
+        idx = [i for i in prose_idx if rule.value in per_signal[i].values]
+        zs = robust_z([per_signal[i].values[rule.value] for i in idx])
+        zscores[(rule.signal, rule.value)] = dict(zip(idx, zs))
+
+    scored: list[SentenceScore] = []
+    for i, sentence in enumerate(sentences):
+        signals = {name: res[i] for name, res in sorted(results.items())}
+        flags: list[Flag] = []
+        risks: list[float] = []
+        for res in signals.values():
+            for flag in res.flags:
+                flags.append(flag)
+                risks.append(profile.flag_risk.get(flag.severity, 0.0))
+            if "risk" in res.values:
+                risks.append(min(1.0, max(0.0, res.values["risk"])) * profile.rules_risk_weight)
+        for rule in profile.metrics:
+            res = signals.get(rule.signal)
+            if res is None or rule.value not in res.values:
+                continue
+            value = res.values[rule.value]
+            z = zscores[(rule.signal, rule.value)].get(i, 0.0)
+            absolute = _sigmoid((rule.threshold - value) / rule.scale)
+            relative = _sigmoid(-(z - profile.relative_z))
+            risks.append(rule.weight * absolute * (0.5 + 0.5 * relative))
+            if value < rule.threshold and z <= profile.relative_z:
+                severity = "major" if value < rule.major_below else "minor"
+                start, end = _suspect_span(sentence, res.suspects, profile.max_suspects)
+                flags.append(Flag(rule.code, rule.message.format(value=value, z=z), severity, start, end))
+        score = 100.0
+        for r in risks:
+            score *= 1.0 - r
+        score = round(score, 2)
+        if score < profile.flag_threshold and not any(f.severity in ("major", "minor") for f in flags):
+            flags.append(Flag("low-score", f"several weak signals add up (score {score:.0f})", "minor",
+                              sentence.start, sentence.end))
+        flags.sort(key=lambda f: (f.start, f.end, f.code))
+        scored.append(SentenceScore(sentence, score, severity_of(flags), tuple(flags), signals))
+    return scored
+
+
+def article_score(sentences: Sequence[SentenceScore]) -> float | None:
+    """Mean score of the article's prose sentences; None when there is no prose."""
+    scores = [s.score for s in sentences if s.score is not None]
+    if not scores:
+        return None
+    return round(sum(scores) / len(scores), 2)

@@ -1,0 +1,35 @@
+"""The Signal protocol: a named, versioned scorer that takes a batch of sentences.
+
+Signals never see documents or each other; they get sentences in document order and return one
+result per sentence, in the same order. Model signals sort by length internally for batching and
+restore the order before returning.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, Sequence, runtime_checkable
+
+from mtqa.types import Sentence, SignalResult
+
+
+class SignalUnavailable(Exception):
+    """Raised when a signal cannot run (typically: its model is not installed)."""
+
+    def __init__(self, name: str, reason: str, fix: str | None = None):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+        self.fix = fix
+
+
+@runtime_checkable
+class Signal(Protocol):
+    name: str
+    version: str
+
+    def signature(self) -> str:
+        """``name:version`` plus anything that changes the numbers (model ids, revisions, beam)."""
+        ...
+
+    def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
+        ...

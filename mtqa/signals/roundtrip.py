@@ -1,0 +1,12 @@
+"""The roundtrip signal (placeholder until the model layer lands)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mtqa.config import Config
+from mtqa.signals.base import SignalUnavailable
+
+
+def build(config: Config, context: Any):
+    raise SignalUnavailable("roundtrip", "not available in this build")
