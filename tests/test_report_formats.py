@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from report_samples import FAKENEWS, GARBLED, IMG, HOSTILE, check_text, flagged_report, with_junk
+from test_report_samples import FAKENEWS, GARBLED, HOSTILE, IMG, check_text, flagged_report, with_junk
 
 from mtqa.gate import Gate
 from mtqa.report import View, make_writer
@@ -43,7 +43,7 @@ def parse_annotation(line: str) -> tuple[str, dict[str, str], str]:
     m = ANNOTATION.match(line)
     assert m, line
     props = dict(p.split("=", 1) for p in m.group(2).split(","))
-    unescape = lambda s: s.replace("%2C", ",").replace("%3A", ":").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")  # noqa: E731
+    unescape = lambda s: s.replace("%2C", ",").replace("%3A", ":").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
     return m.group(1), {k: unescape(v) for k, v in props.items()}, unescape(m.group(3))
 
 
@@ -53,7 +53,7 @@ def test_github_one_annotation_per_flag_at_the_flagged_words():
     assert len(lines) == 3
     parsed = [parse_annotation(line) for line in lines]
     assert [p[0] for p in parsed] == ["error", "warning", "warning"]  # major → error
-    kind, props, message = parsed[1]
+    _, props, message = parsed[1]
     text = report.document.text
     line_no = text[: text.index(FAKENEWS)].count("\n") + 1
     col = text.index(FAKENEWS) - text.rindex("\n", 0, text.index(FAKENEWS))

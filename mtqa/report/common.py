@@ -6,8 +6,8 @@ flag's document offsets to lines and columns, which annotation formats need at b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from mtqa.segment import LineIndex
 from mtqa.types import DocumentReport, Flag, SentenceScore
@@ -19,25 +19,33 @@ SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}
 RULE_HELP: dict[str, tuple[str, str]] = {
     "roundtrip-divergent": (
         "Round trip through German does not come back",
-        "Translated to German and back, the sentence comes back very different (low chrF), more so "
-        "than the article's other sentences. Garbled or ambiguous English does not survive a round "
-        "trip. Read the sentence against its back-translation and repair it.",
+        (
+            "Translated to German and back, the sentence comes back very different (low chrF), more so "
+            "than the article's other sentences. Garbled or ambiguous English does not survive a round "
+            "trip. Read the sentence against its back-translation and repair it."
+        ),
     ),
     "unlikely-translation": (
         "Unlikely translation of its back-translation",
-        "A translation model finds the English an unlikely rendering of its own German "
-        "back-translation (low mean token log-probability); the suspect words are the least likely "
-        "ones. Check them first.",
+        (
+            "A translation model finds the English an unlikely rendering of its own German "
+            "back-translation (low mean token log-probability); the suspect words are the least likely "
+            "ones. Check them first."
+        ),
     ),
     "disfluent": (
         "Disfluent English",
-        "A language model finds the English disfluent (low mean log-probability) compared with the "
-        "article's other sentences. Smooth or rewrite it.",
+        (
+            "A language model finds the English disfluent (low mean log-probability) compared with the "
+            "article's other sentences. Smooth or rewrite it."
+        ),
     ),
     "low-score": (
         "Several weak signals add up",
-        "No single signal is sure, but together they put the sentence below the flag threshold. "
-        "Worth a second look.",
+        (
+            "No single signal is sure, but together they put the sentence below the flag threshold. "
+            "Worth a second look."
+        ),
     ),
 }
 

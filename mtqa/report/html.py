@@ -10,7 +10,8 @@ sorting snippet below, which never reads article text.
 from __future__ import annotations
 
 import html
-from typing import Any, Mapping, TextIO
+from collections.abc import Mapping
+from typing import Any, TextIO
 
 from mtqa import __version__
 from mtqa.report import View

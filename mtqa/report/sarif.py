@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from mtqa import __version__
 from mtqa.report import View
-from mtqa.report.json import _num
 from mtqa.report.common import Locator, flagged_items, one_line, rule_help
+from mtqa.report.json import _num
 from mtqa.types import DocumentReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -75,7 +75,7 @@ class SarifWriter:
             r = where.region(flag.start, flag.end)
             text = flag.message + (f" (suggestion: {flag.suggestion})" if flag.suggestion else "")
             fingerprint = hashlib.sha256(
-                f"{flag.code}\0{one_line(sentence.sentence.text)}".encode("utf-8")).hexdigest()[:32]
+                f"{flag.code}\0{one_line(sentence.sentence.text)}".encode()).hexdigest()[:32]
             self.results.append({
                 "ruleId": flag.code,
                 "ruleIndex": self._rule_index(flag.code, flag.message, flag.severity),
