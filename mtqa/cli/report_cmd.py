@@ -1,9 +1,26 @@
-"""Sub-commands registered on the main app."""
+"""``mtqa schema``: the JSON Schema of the JSON report, for validating output in CI or other tools."""
 
 from __future__ import annotations
+
+from importlib import resources
 
 import typer
 
 
+def schema_text() -> str:
+    """The packaged schema, exactly as shipped."""
+    return resources.files("mtqa.report").joinpath("schema.json").read_text("utf-8")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+
+    @app.command()
+    def schema() -> None:
+        """Print the JSON Schema of `--format json` output (each `--format jsonl` line is one item).
+
+        Example:
+
+          mtqa schema > mtqa-report.schema.json
+        """
+        typer.echo(schema_text(), nl=False)

@@ -38,6 +38,11 @@ WRITERS = {
     "json": "mtqa.report.writers:JsonWriter",
     "jsonl": "mtqa.report.writers:JsonlWriter",
     "csv": "mtqa.report.writers:CsvWriter",
+    "html": "mtqa.report.html:HtmlWriter",
+    "markdown": "mtqa.report.markdown:MarkdownWriter",
+    "github": "mtqa.report.github:GithubWriter",
+    "sarif": "mtqa.report.sarif:SarifWriter",
+    "junit": "mtqa.report.junit:JunitWriter",
 }
 FORMATS = tuple(WRITERS)
 

@@ -26,17 +26,46 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
 
 
-def marked_sentence(s: SentenceScore) -> Text:
-    """The sentence with every flag's span inside it underlined."""
+def flag_spans(s: SentenceScore) -> list[tuple[int, int]]:
+    """Sentence-relative spans of the flags inside the sentence, merged; whole-sentence flags left out."""
     sent = s.sentence
-    text = Text(clean(sent.text))
-    if len(text.plain) != len(sent.text):  # cleaning changed offsets: show it unmarked
-        return text
-    for flag in s.flags:
-        start, end = flag.start - sent.start, flag.end - sent.start
-        if 0 <= start < end <= len(sent.text) and (start, end) != (0, len(sent.text)):
-            text.stylize("underline bold", start, end)
+    spans: list[tuple[int, int]] = []
+    for flag in sorted(s.flags, key=lambda f: (f.start, f.end)):
+        start, end = max(flag.start - sent.start, 0), min(flag.end - sent.start, len(sent.text))
+        if start >= end or (start, end) == (0, len(sent.text)):
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def marked_sentence(s: SentenceScore, plain: bool = False) -> Text:
+    """The sentence with every flag's span inside it underlined, or in [[brackets]] without colour."""
+    sent = s.sentence
+    if len(clean(sent.text)) != len(sent.text):  # cleaning changed offsets: show it unmarked
+        return Text(clean(sent.text))
+    text = Text()
+    pos = 0
+    for start, end in flag_spans(s):
+        text.append(clean(sent.text[pos:start]))
+        if plain:
+            text.append("[[" + clean(sent.text[start:end]) + "]]")
+        else:
+            text.append(clean(sent.text[start:end]), style="underline bold")
+        pos = end
+    text.append(clean(sent.text[pos:]))
     return text
+
+
+def reasons_text(s: SentenceScore) -> Text:
+    """One line per flag: code, message and the suggested repair."""
+    lines = []
+    for f in s.flags:
+        suggestion = f" -> {f.suggestion}" if f.suggestion else ""
+        lines.append(clean(f"{f.code}: {f.message}{suggestion}"))
+    return Text("\n".join(lines) or "-")
 
 
 def _console(out: TextIO, view: View) -> Console:
@@ -82,13 +111,12 @@ class TableWriter:
             table.add_column("reason", ratio=2)
             table.add_column("sentence", ratio=3)
             for s in rows:
-                reasons = Text("\n".join(clean(f"{f.code}: {f.message}") for f in s.flags) or "-")
                 table.add_row(
                     f"{s.sentence.line}:{s.sentence.col}",
                     "" if s.score is None else f"{s.score:.0f}",
                     Text(s.severity or "ok", style=SEVERITY_STYLE.get(s.severity, "")),
-                    reasons,
-                    marked_sentence(s),
+                    reasons_text(s),
+                    marked_sentence(s, plain=self.console.no_color),
                 )
             c.print(table)
         else:

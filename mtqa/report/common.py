@@ -1,0 +1,120 @@
+"""What several writers need: where a flag is (line/column), what a flag code means, short texts.
+
+Writers read positions from the result objects; the only thing computed here is the mapping of a
+flag's document offsets to lines and columns, which annotation formats need at both ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mtqa.segment import LineIndex
+from mtqa.types import DocumentReport, Flag, SentenceScore
+
+SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}
+
+# What each flag code means, for SARIF rule help and HTML tooltips. Codes not listed here (new
+# detectors) still get a rule, described by their first message.
+RULE_HELP: dict[str, tuple[str, str]] = {
+    "roundtrip-divergent": (
+        "Round trip through German does not come back",
+        (
+            "Translated to German and back, the sentence comes back very different (low chrF), more so "
+            "than the article's other sentences. Garbled or ambiguous English does not survive a round "
+            "trip. Read the sentence against its back-translation and repair it."
+        ),
+    ),
+    "unlikely-translation": (
+        "Unlikely translation of its back-translation",
+        (
+            "A translation model finds the English an unlikely rendering of its own German "
+            "back-translation (low mean token log-probability); the suspect words are the least likely "
+            "ones. Check them first."
+        ),
+    ),
+    "disfluent": (
+        "Disfluent English",
+        (
+            "A language model finds the English disfluent (low mean log-probability) compared with the "
+            "article's other sentences. Smooth or rewrite it."
+        ),
+    ),
+    "low-score": (
+        "Several weak signals add up",
+        (
+            "No single signal is sure, but together they put the sentence below the flag threshold. "
+            "Worth a second look."
+        ),
+    ),
+}
+
+
+def rule_help(code: str, example: str = "") -> tuple[str, str]:
+    """(short description, help text) for a flag code; unknown codes are described by a message."""
+    if code in RULE_HELP:
+        return RULE_HELP[code]
+    short = code.replace("-", " ").replace("_", " ").capitalize()
+    return short, example or short
+
+
+@dataclass(frozen=True)
+class Region:
+    """A flag's place: 1-based lines and columns; ``end_col`` is the column after the last character."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+    offset: int
+    length: int
+
+    @property
+    def last_col(self) -> int:
+        """Column of the last character (inclusive), as GitHub annotations count."""
+        return self.end_col - 1 if self.length else self.start_col
+
+
+class Locator:
+    """Maps a document's offsets to regions; built once per report."""
+
+    def __init__(self, report: DocumentReport):
+        self.text = report.document.text
+        self.index = LineIndex(self.text)
+
+    def region(self, start: int, end: int) -> Region:
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        line, col = self.index.line_col(start)
+        if end > start:  # the end of the last character, never the start of the next line
+            end_line, last = self.index.line_col(end - 1)
+            end_col = last + 1
+        else:
+            end_line, end_col = line, col
+        return Region(line, col, end_line, end_col, start, end - start)
+
+
+def flagged_items(report: DocumentReport, include_info: bool = False) -> Iterator[tuple[SentenceScore, Flag]]:
+    """Every (sentence, flag) to annotate, in document order; info flags only when asked."""
+    for s in report.sentences:
+        for f in s.flags:
+            if f.severity in ("major", "minor") or include_info:
+                yield s, f
+
+
+def one_line(text: str) -> str:
+    """Whitespace (newlines included) collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def preview(text: str, limit: int = 60) -> str:
+    """The start of a sentence on one line, cut at a word with an ellipsis."""
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
+def fmt_score(score: float | None, digits: int = 1) -> str:
+    return "n/a" if score is None else f"{score:.{digits}f}"
