@@ -199,6 +199,7 @@ class Scored:
     sentences: tuple[SentenceScore | None, ...]
     signature: str
     skipped: tuple[dict, ...]
+    ran: tuple[str, ...]  # the signals that were built and ran
 
 
 def score_texts(texts: Sequence[str], config: Config, chunk: int = 30) -> Scored:
@@ -219,13 +220,16 @@ def score_texts(texts: Sequence[str], config: Config, chunk: int = 30) -> Scored
         for s in checker.check_document(doc).sentences:
             out[first + s.sentence.line - 1] = s
     skipped = tuple({"name": s.name, "reason": s.reason} for s in checker.skipped)
-    return Scored(tuple(out), checker.signature, skipped)
+    return Scored(tuple(out), checker.signature, skipped, tuple(sig.name for sig in checker.signals))
 
 
-def ablations(config: Config) -> list[tuple[str, Config]]:
-    """The configuration with each signal removed in turn (with one signal: that signal vs none)."""
+def ablations(config: Config, ran: Sequence[str]) -> list[tuple[str, Config]]:
+    """The configuration with each signal that ran removed in turn (one signal: it vs nothing).
+
+    Skipped signals are not ablated: without them the run is the same run.
+    """
     return [(name, replace(config, signals=tuple(s for s in config.signals if s != name)))
-            for name in config.signals]
+            for name in ran]
 
 
 # ---- eval labels ----------------------------------------------------------------------------
@@ -294,7 +298,7 @@ def eval_labels(path: str, config: Config, *, text_col: str = "text", label_col:
         report["categories"] = per_cat
     if ablate:
         report["ablation"] = []
-        for name, cfg in ablations(config):
+        for name, cfg in ablations(config, scored.ran):
             ab_scored, ab_overall, _ = measure(cfg)
             report["ablation"].append({"removed": name, "signature": ab_scored.signature, **ab_overall})
     return report
@@ -381,7 +385,7 @@ def eval_pairs(path: str, config: Config, *, visibility: str | None = None, limi
     }
     if ablate:
         report["ablation"] = []
-        for name, cfg in ablations(config):
+        for name, cfg in ablations(config, scored.ran):
             ab_scored, ab_overall, _ = measure(cfg)
             report["ablation"].append({"removed": name, "signature": ab_scored.signature, **ab_overall})
     return report

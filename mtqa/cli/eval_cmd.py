@@ -59,7 +59,7 @@ def _num(x) -> str:
 
 
 def _fig(name: str, f: dict) -> str:
-    return f"  {name:<28} {_num(f['value']):>7}  [{_num(f['low'])}, {_num(f['high'])}]  n={f['n']}"
+    return f"  {name:<40} {_num(f['value']):>7}  [{_num(f['low'])}, {_num(f['high'])}]  n={f['n']}"
 
 
 def _head(r: dict) -> list[str]:
