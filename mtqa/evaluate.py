@@ -67,9 +67,11 @@ def average_precision(risks: Sequence[float], labels: Sequence[int]) -> float | 
 
 def precision_recall_f1(flagged: Sequence[bool], labels: Sequence[int]) -> dict[str, float | None]:
     """At the profile's flag decision; a ratio with nothing to divide by is None."""
-    tp = sum(1 for f, y in zip(flagged, labels) if f and y)
-    fp = sum(1 for f, y in zip(flagged, labels) if f and not y)
-    fn = sum(1 for f, y in zip(flagged, labels) if not f and y)
+    f = np.asarray(flagged, dtype=bool)
+    y = np.asarray(labels, dtype=bool)
+    tp = int((f & y).sum())
+    fp = int((f & ~y).sum())
+    fn = int((~f & y).sum())
     precision = tp / (tp + fp) if tp + fp else None
     recall = tp / (tp + fn) if tp + fn else None
     f1 = None

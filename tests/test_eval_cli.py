@@ -164,3 +164,17 @@ def test_seed_table(cli):
 
 def test_seed_missing_labels(cli, tmp_path):
     _one_line_error(cli("eval", "seed", "--labels", tmp_path / "x.tsv", "--signals", "rules"), "no such file")
+
+
+def test_ablation_leaves_out_signals_that_were_skipped(cli, labels_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("MTQA_MODELS_DIR", str(tmp_path / "no-models"))
+    result = cli("eval", "labels", labels_file, "--signals", "rules,roundtrip", "--ablate",
+                 "--resamples", "10", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [s["name"] for s in report["skipped_signals"]] == ["roundtrip"]
+    assert [a["removed"] for a in report["ablation"]] == ["rules"]
+
+
+def test_chunk_must_be_positive(cli, labels_file):
+    _one_line_error(cli("eval", "labels", labels_file, "--signals", "rules", "--chunk", "0"), "--chunk")
