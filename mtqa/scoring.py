@@ -16,10 +16,11 @@ noisy signal alone does not send an editor to a fine sentence.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -55,6 +56,53 @@ DEFAULT_METRICS = (
 
 
 @dataclass(frozen=True)
+class Calibrated:
+    """A fitted logistic regression: signal features → probability that a sentence is garbled.
+
+    Features are standardised with the training ``mean``/``scale``; a feature a run does not
+    produce (a skipped signal) takes its training mean, so it adds nothing either way.
+    """
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float  # flag when p >= threshold
+    major_threshold: float = 1.0  # flag as major when p >= this (1.0: only minor flags)
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if not (len(self.mean) == len(self.scale) == len(self.coef) == n):
+            raise ProfileError("calibrated profile: features, mean, scale and coef differ in length")
+        if any(not scale > 0 for scale in self.scale):
+            raise ProfileError("calibrated profile: every scale must be positive")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ProfileError("calibrated profile: threshold must be between 0 and 1")
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        z = self.intercept
+        for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef):
+            z += coef * (features.get(name, mean) - mean) / scale
+        return _sigmoid(z)
+
+    def contributions(self, features: Mapping[str, float]) -> list[tuple[float, str, float]]:
+        """(contribution to the log-odds, feature, value) for the features this run produced."""
+        out = []
+        for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef):
+            if name in features:
+                out.append((coef * (features[name] - mean) / scale, name, features[name]))
+        return out
+
+    @property
+    def digest(self) -> str:
+        """Short hash of the numbers, so two profiles that share a name but not a fit differ."""
+        text = repr((self.features, self.mean, self.scale, self.coef, self.intercept,
+                     self.threshold, self.major_threshold))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str = "default"
     metrics: tuple[MetricRule, ...] = DEFAULT_METRICS
@@ -64,9 +112,12 @@ class Profile:
     flag_threshold: float = 70.0  # below this score a sentence is flagged even without a detector flag
     max_suspects: int = 3
     source: Mapping[str, str] = field(default_factory=dict)  # what a calibrated profile was fitted on
+    calibrated: Calibrated | None = None  # when set, it replaces the hand-set combination
 
     @property
     def signature(self) -> str:
+        if self.calibrated is not None:
+            return f"{self.name}@{self.calibrated.digest}"
         return self.name
 
 
@@ -101,7 +152,44 @@ def load_profile(path: str | Path | None) -> Profile:
         flag_threshold=float(data.get("flag_threshold", base.flag_threshold)),
         max_suspects=int(data.get("max_suspects", base.max_suspects)),
         source={str(k): str(v) for k, v in data.get("source", {}).items()},
+        calibrated=_load_calibrated(data.get("calibrated"), p),
     )
+
+
+def _load_calibrated(table: object, path: Path) -> Calibrated | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ProfileError(f"profile {path}: [calibrated] must be a table")
+    try:
+        return Calibrated(
+            features=tuple(str(f) for f in table["features"]),
+            mean=tuple(float(x) for x in table["mean"]),
+            scale=tuple(float(x) for x in table["scale"]),
+            coef=tuple(float(x) for x in table["coef"]),
+            intercept=float(table["intercept"]),
+            threshold=float(table["threshold"]),
+            major_threshold=float(table.get("major_threshold", 1.0)),
+        )
+    except KeyError as exc:
+        raise ProfileError(f"profile {path}: [calibrated] lacks {exc.args[0]!r}") from None
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"profile {path}: bad [calibrated] table: {exc}") from None
+
+
+def signal_features(signals: Mapping[str, SignalResult]) -> dict[str, float]:
+    """The numbers a calibrated profile combines: every signal value, plus flag counts by severity."""
+    features: dict[str, float] = {}
+    counts = {level: 0.0 for level in ("major", "minor", "info")}
+    for name, res in sorted(signals.items()):
+        for key, value in sorted(res.values.items()):
+            features[f"{name}.{key}"] = float(value)
+        for flag in res.flags:
+            if flag.severity in counts:
+                counts[flag.severity] += 1.0
+    for level, count in counts.items():
+        features[f"flags.{level}"] = count
+    return features
 
 
 def robust_z(values: Sequence[float]) -> list[float]:
@@ -142,6 +230,8 @@ def combine(
     profile: Profile,
 ) -> list[SentenceScore]:
     """Score the prose sentences of one document from every signal's results (same order)."""
+    if profile.calibrated is not None:
+        return _combine_calibrated(sentences, results, profile)
     prose_idx = list(range(len(sentences)))
     # Relative standing of each metric among the article's prose sentences.
     zscores: dict[tuple[str, str], dict[int, float]] = {}
@@ -187,6 +277,46 @@ def combine(
         flags.sort(key=lambda f: (f.start, f.end, f.code))
         scored.append(SentenceScore(sentence, score, severity_of(flags), tuple(flags), signals))
     return scored
+
+
+def _combine_calibrated(
+    sentences: Sequence[Sentence],
+    results: Mapping[str, Sequence[SignalResult]],
+    profile: Profile,
+) -> list[SentenceScore]:
+    """Score = 100·(1 − p); flagged exactly when p ≥ the fitted threshold.
+
+    Detector flags stay as reasons, but below the threshold they are shown as ``info``: the
+    threshold was chosen for a precision (or recall) on labelled data, and a flag the fit does not
+    back would break that promise.
+    """
+    cal = profile.calibrated
+    assert cal is not None
+    scored: list[SentenceScore] = []
+    for i, sentence in enumerate(sentences):
+        signals = {name: res[i] for name, res in sorted(results.items())}
+        p = cal.probability(signal_features(signals))
+        flags = [f for res in signals.values() for f in res.flags]
+        if p >= cal.threshold:
+            severity = "major" if p >= cal.major_threshold else "minor"
+            if not any(f.severity in ("major", "minor") for f in flags):
+                suspects = [s for res in signals.values() for s in res.suspects]
+                start, end = _suspect_span(sentence, suspects, profile.max_suspects)
+                flags.append(Flag("calibrated-risk", _calibrated_message(cal, signals, p), severity,
+                                  start, end))
+        else:
+            flags = [replace(f, severity="info") if f.severity in ("major", "minor") else f for f in flags]
+        flags.sort(key=lambda f: (f.start, f.end, f.code))
+        score = round(100.0 * (1.0 - p), 2)
+        scored.append(SentenceScore(sentence, score, severity_of(flags), tuple(flags), signals))
+    return scored
+
+
+def _calibrated_message(cal: Calibrated, signals: Mapping[str, SignalResult], p: float) -> str:
+    top = sorted(cal.contributions(signal_features(signals)), key=lambda c: (-c[0], c[1]))[:3]
+    reasons = ", ".join(f"{name} {value:g}" for contribution, name, value in top if contribution > 0)
+    why = f" ({reasons})" if reasons else ""
+    return f"the calibrated signals say garbled with probability {p:.2f}{why}"
 
 
 def article_score(sentences: Sequence[SentenceScore]) -> float | None:

@@ -1,0 +1,500 @@
+"""How well mtqa finds garbled sentences: metrics, bootstrap intervals and the eval drivers.
+
+Every figure comes with its ``n`` and a 95 % interval, because the labelled sets are small and a
+difference of a few points is often noise. Intervals are percentile bootstraps with a fixed seed
+(deterministic output) or, for plain proportions on tiny sets such as the seed article, Wilson
+intervals. Scores are "higher is better", so the risk that a sentence is garbled is ``-score``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import math
+import random
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+from scipy.stats import rankdata
+
+from mtqa.config import Config
+from mtqa.types import Document, SentenceScore
+
+DIGITS = 6
+Z95 = 1.959963984540054
+
+# Label words → garbled (1) or not (0). ``--positive`` overrides which words count as garbled.
+DEFAULT_POSITIVE = ("1", "garbled", "major", "minor", "bad", "true", "yes")
+KNOWN_LABELS = DEFAULT_POSITIVE + ("0", "ok", "awkward", "good", "false", "no", "title", "heading")
+
+
+class EvalError(Exception):
+    """A data file or option a user gave cannot be used (exit code 2)."""
+
+
+# ---- metrics --------------------------------------------------------------------------------
+
+
+def auroc(risks: Sequence[float], labels: Sequence[int]) -> float | None:
+    """P(a random positive has a higher risk than a random negative); ties count one half."""
+    y = np.asarray(labels, dtype=bool)
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    ranks = rankdata(np.asarray(risks, dtype=float), method="average")
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def average_precision(risks: Sequence[float], labels: Sequence[int]) -> float | None:
+    """Σ (R_k − R_{k−1}) · P_k over the distinct risk thresholds, highest first (as scikit-learn)."""
+    y = np.asarray(labels, dtype=float)
+    if y.sum() == 0:
+        return None
+    r = np.asarray(risks, dtype=float)
+    order = np.argsort(-r, kind="mergesort")
+    r, y = r[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(r)), len(r) - 1]  # last index of each group of equal risks
+    tps = np.cumsum(y)[last]
+    precision = tps / (last + 1)
+    recall = tps / tps[-1]
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+
+
+def precision_recall_f1(flagged: Sequence[bool], labels: Sequence[int]) -> dict[str, float | None]:
+    """At the profile's flag decision; a ratio with nothing to divide by is None."""
+    f = np.asarray(flagged, dtype=bool)
+    y = np.asarray(labels, dtype=bool)
+    tp = int((f & y).sum())
+    fp = int((f & ~y).sum())
+    fn = int((~f & y).sum())
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    f1 = None
+    if precision is not None and recall is not None:
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def bootstrap_ci(statistic: Callable[[np.ndarray], float | None], n: int, resamples: int = 1000,
+                 seed: int = 0) -> tuple[float | None, float | None]:
+    """95 % percentile interval of ``statistic(indices)`` over resamples of ``range(n)``.
+
+    Resamples where the statistic is undefined (e.g. one class only) are left out.
+    """
+    if n == 0 or resamples <= 0:
+        return None, None
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(resamples):
+        v = statistic(rng.integers(0, n, n))
+        if v is not None and math.isfinite(v):
+            values.append(v)
+    if not values:
+        return None, None
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def wilson(k: int, n: int) -> tuple[float | None, float | None]:
+    """95 % Wilson score interval for k successes in n; sound even for n = 7 or k = 0."""
+    if n == 0:
+        return None, None
+    p = k / n
+    denom = 1 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
+    low = 0.0 if k == 0 else max(0.0, centre - half)  # exact ends, not rounding noise
+    high = 1.0 if k == n else min(1.0, centre + half)
+    return low, high
+
+
+def rnd(x: float | None) -> float | None:
+    return None if x is None else round(float(x), DIGITS) + 0.0
+
+
+def figure(value: float | None, ci: tuple[float | None, float | None], n: int) -> dict:
+    return {"value": rnd(value), "low": rnd(ci[0]), "high": rnd(ci[1]), "n": n}
+
+
+def proportion(k: int, n: int) -> dict:
+    return {**figure(k / n if n else None, wilson(k, n), n), "count": k}
+
+
+# ---- reading data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    path: str
+    sha256: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+
+
+def read_table(path: str | Path) -> Table:
+    """A tab-separated file with a header row, no quoting (texts keep their quote marks); .gz ok."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise EvalError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise EvalError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    sha = hashlib.sha256(data).hexdigest()
+    if p.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError):
+            raise EvalError(f"{path}: not a valid gzip file") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EvalError(f"{path}: not UTF-8 text") from None
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if not header:
+        raise EvalError(f"{path}: empty file (no header row)")
+    columns = tuple(h.strip() for h in header)
+    rows = []
+    for lineno, values in enumerate(reader, 2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(columns):
+            raise EvalError(f"{path}:{lineno}: {len(values)} fields, the header has {len(columns)}")
+        rows.append(dict(zip(columns, values)))
+    return Table(str(path), sha, columns, tuple(rows))
+
+
+def require_columns(table: Table, *names: str | None) -> None:
+    for name in names:
+        if name is not None and name not in table.columns:
+            raise EvalError(f"{table.path}: no column {name!r} (columns: {', '.join(table.columns)})")
+
+
+def label_of(value: str, positive: Sequence[str], where: str, strict: bool = True) -> int:
+    """1 for a garbled label; with the default label words an unknown word is an error, with
+    ``--positive`` given every other word counts as not garbled."""
+    word = value.strip().lower()
+    if word in positive:
+        return 1
+    if word in KNOWN_LABELS or not strict:
+        return 0
+    raise EvalError(f"{where}: unknown label {value!r}; known: {', '.join(KNOWN_LABELS)} "
+                    "(choose the garbled ones with --positive, drop rows with --ignore)")
+
+
+# ---- scoring rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One score per text (None for an empty text), with the run that made them."""
+
+    sentences: tuple[SentenceScore | None, ...]
+    signature: str
+    skipped: tuple[dict, ...]
+    ran: tuple[str, ...]  # the signals that were built and ran
+
+
+def score_texts(texts: Sequence[str], config: Config, chunk: int = 30) -> Scored:
+    """Score every text as one sentence (the ``--lines`` path), ``chunk`` texts to a document.
+
+    Texts are grouped because the scoring compares each sentence with the rest of its document
+    (median and MAD); about an article's worth of sentences keeps that comparison meaningful.
+    """
+    from mtqa.pipeline import Checker
+
+    if chunk < 1:
+        raise EvalError("--chunk must be at least 1")
+    checker = Checker(replace(config, lines=True))
+    out: list[SentenceScore | None] = [None] * len(texts)
+    for first in range(0, len(texts), chunk):
+        group = [" ".join(t.split()) for t in texts[first:first + chunk]]
+        doc = Document(f"rows{first + 1}-{first + len(group)}", "<eval>", "\n".join(group))
+        for s in checker.check_document(doc).sentences:
+            out[first + s.sentence.line - 1] = s
+    skipped = tuple({"name": s.name, "reason": s.reason} for s in checker.skipped)
+    return Scored(tuple(out), checker.signature, skipped, tuple(sig.name for sig in checker.signals))
+
+
+def ablations(config: Config, ran: Sequence[str]) -> list[tuple[str, Config]]:
+    """The configuration with each signal that ran removed in turn (one signal: it vs nothing).
+
+    Skipped signals are not ablated: without them the run is the same run.
+    """
+    return [(name, replace(config, signals=tuple(s for s in config.signals if s != name)))
+            for name in ran]
+
+
+# ---- eval labels ----------------------------------------------------------------------------
+
+
+def label_metrics(risks: Sequence[float], flagged: Sequence[bool], labels: Sequence[int],
+                  resamples: int, seed: int) -> dict:
+    r = np.asarray(risks, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    f = np.asarray(flagged, dtype=bool)
+    n = len(y)
+    out = {
+        "n": n, "positives": int(y.sum()), "flagged": int(f.sum()),
+        "auroc": figure(auroc(r, y), bootstrap_ci(lambda i: auroc(r[i], y[i]), n, resamples, seed), n),
+        "average_precision": figure(
+            average_precision(r, y), bootstrap_ci(lambda i: average_precision(r[i], y[i]), n, resamples, seed), n),
+    }
+    point = precision_recall_f1(f, y)
+    for key in ("precision", "recall", "f1"):
+        ci = bootstrap_ci(lambda i: precision_recall_f1(f[i], y[i])[key], n, resamples, seed)
+        out[key] = figure(point[key], ci, n)
+    return out
+
+
+def eval_labels(path: str, config: Config, *, text_col: str = "text", label_col: str = "label",
+                category_col: str | None = None, positive: Sequence[str] = DEFAULT_POSITIVE,
+                ignore: Sequence[str] = (), resamples: int = 1000, seed: int = 0, chunk: int = 30,
+                ablate: bool = False) -> dict:
+    table = read_table(path)
+    require_columns(table, text_col, label_col, category_col)
+    strict = tuple(positive) == DEFAULT_POSITIVE
+    positive = tuple(p.lower() for p in positive)
+    ignore = tuple(i.lower() for i in ignore)
+    rows = [r for r in table.rows if r[label_col].strip().lower() not in ignore]
+    labels = [label_of(r[label_col], positive, f"{path}: row {i}", strict) for i, r in enumerate(rows, 1)]
+    texts = [r[text_col] for r in rows]
+    if not rows:
+        raise EvalError(f"{path}: no rows to evaluate")
+
+    def measure(cfg: Config) -> tuple[Scored, dict, dict]:
+        scored = score_texts(texts, cfg, chunk)
+        keep = [i for i, s in enumerate(scored.sentences) if s is not None]
+        risks = [-scored.sentences[i].score for i in keep]
+        flags = [scored.sentences[i].flagged for i in keep]
+        ys = [labels[i] for i in keep]
+        overall = label_metrics(risks, flags, ys, resamples, seed)
+        per_cat: dict[str, dict] = {}
+        if category_col:
+            cats = sorted({rows[i][category_col] for i in keep})
+            for cat in cats:
+                sel = [j for j, i in enumerate(keep) if rows[i][category_col] == cat]
+                per_cat[cat] = label_metrics([risks[j] for j in sel], [flags[j] for j in sel],
+                                             [ys[j] for j in sel], resamples, seed)
+        return scored, overall, per_cat
+
+    scored, overall, per_cat = measure(config)
+    report = {
+        "command": "eval labels",
+        "dataset": {**_dataset(table, len(rows)), "empty_texts_left_out": sum(s is None for s in scored.sentences)},
+        "labels": {"positive": sorted(positive), "ignored": sorted(ignore)},
+        "signature": scored.signature, "skipped_signals": list(scored.skipped),
+        "bootstrap": {"resamples": resamples, "seed": seed, "interval": 0.95},
+        "overall": overall,
+    }
+    if category_col:
+        report["categories"] = per_cat
+    if ablate:
+        report["ablation"] = []
+        for name, cfg in ablations(config, scored.ran):
+            ab_scored, ab_overall, _ = measure(cfg)
+            report["ablation"].append({"removed": name, "signature": ab_scored.signature, **ab_overall})
+    return report
+
+
+def _dataset(table: Table, rows: int) -> dict:
+    return {"path": table.path, "sha256": table.sha256, "rows": rows}
+
+
+# ---- eval pairs -----------------------------------------------------------------------------
+
+
+def pair_metrics(good: Sequence[float], bad: Sequence[float], resamples: int, seed: int) -> dict:
+    """Pairwise accuracy: the bad sentence scores strictly lower; a tie is a failure."""
+    g = np.asarray(good, dtype=float)
+    b = np.asarray(bad, dtype=float)
+    wins = (b < g).astype(float)
+    ties = int((b == g).sum())
+    n = len(g)
+    ci: tuple[float | None, float | None] = (None, None)
+    if n and resamples > 0:
+        idx = np.random.default_rng(seed).integers(0, n, (resamples, n))
+        low, high = np.percentile(wins[idx].mean(axis=1), [2.5, 97.5])
+        ci = (float(low), float(high))
+    return {"n": n, "accuracy": figure(float(wins.mean()) if n else None, ci, n), "ties": ties,
+            "tie_rate": rnd(ties / n) if n else None}
+
+
+def select_pairs(rows: Sequence[dict], visibility: str | None, limit: int | None,
+                 sample: int | None, seed: int) -> list[dict]:
+    if visibility is not None:
+        rows = [r for r in rows if r.get("visibility") == visibility]
+    if sample is not None:
+        if sample < 1:
+            raise EvalError("--sample must be at least 1")
+        chosen = sorted(random.Random(seed).sample(range(len(rows)), min(sample, len(rows))))
+        rows = [rows[i] for i in chosen]
+    if limit is not None:
+        if limit < 1:
+            raise EvalError("--limit must be at least 1")
+        rows = rows[:limit]
+    return list(rows)
+
+
+def eval_pairs(path: str, config: Config, *, visibility: str | None = None, limit: int | None = None,
+               sample: int | None = None, seed: int = 0, resamples: int = 1000, chunk: int = 30,
+               ablate: bool = False) -> dict:
+    table = read_table(path)
+    require_columns(table, "good", "bad")
+    if visibility is not None:
+        require_columns(table, "visibility")
+    rows = select_pairs(table.rows, visibility, limit, sample, seed)
+    if not rows:
+        raise EvalError(f"{path}: no pairs to evaluate" + (f" with visibility {visibility!r}" if visibility else ""))
+    # Good and bad of a pair sit next to each other, so they are compared with the same neighbours.
+    texts = [t for r in rows for t in (r["good"], r["bad"])]
+
+    def measure(cfg: Config) -> tuple[Scored, dict, dict]:
+        scored = score_texts(texts, cfg, chunk + chunk % 2)
+        keep = [i for i in range(len(rows))
+                if scored.sentences[2 * i] is not None and scored.sentences[2 * i + 1] is not None]
+        good = [scored.sentences[2 * i].score for i in keep]
+        bad = [scored.sentences[2 * i + 1].score for i in keep]
+        groups: dict[str, dict] = {}
+        for col in ("visibility", "perturbation"):
+            if col not in table.columns:
+                continue
+            groups[col] = {}
+            for value in sorted({rows[i][col] for i in keep}):
+                sel = [j for j, i in enumerate(keep) if rows[i][col] == value]
+                groups[col][value] = pair_metrics([good[j] for j in sel], [bad[j] for j in sel], resamples, seed)
+        return scored, pair_metrics(good, bad, resamples, seed), groups
+
+    scored, overall, groups = measure(config)
+    left_out = sum(1 for i in range(len(rows)) if scored.sentences[2 * i] is None or scored.sentences[2 * i + 1] is None)
+    report = {
+        "command": "eval pairs",
+        "dataset": {**_dataset(table, len(rows)), "pairs_with_empty_text_left_out": left_out},
+        "filters": {"visibility": visibility, "limit": limit, "sample": sample, "seed": seed},
+        "signature": scored.signature, "skipped_signals": list(scored.skipped),
+        "bootstrap": {"resamples": resamples, "seed": seed, "interval": 0.95},
+        "overall": overall,
+        **{f"by_{col}": g for col, g in groups.items()},
+    }
+    if ablate:
+        report["ablation"] = []
+        for name, cfg in ablations(config, scored.ran):
+            ab_scored, ab_overall, _ = measure(cfg)
+            report["ablation"].append({"removed": name, "signature": ab_scored.signature, **ab_overall})
+    return report
+
+
+# ---- eval seed ------------------------------------------------------------------------------
+
+# Seed label → the segment kind mtqa should give it.
+JUNK_KIND = {"comment-form": "boilerplate", "duplicate-title": "duplicate"}
+
+
+@dataclass(frozen=True)
+class SeedLabel:
+    line: int
+    label: str
+    starts_with: str
+
+
+def read_seed_labels(path: str) -> list[SeedLabel]:
+    table = read_table(path)
+    require_columns(table, "line", "label", "sentence_starts_with")
+    out = []
+    for i, row in enumerate(table.rows, 2):
+        try:
+            line = int(row["line"])
+        except ValueError:
+            raise EvalError(f"{path}:{i}: line {row['line']!r} is not a number") from None
+        out.append(SeedLabel(line, row["label"].strip(), row["sentence_starts_with"].strip()))
+    return out
+
+
+def align(labels: Iterable[SeedLabel], sentences: Sequence[SentenceScore]) -> list[tuple[SeedLabel, SentenceScore | None]]:
+    """Each label with the sentence that starts on its line with its words, or None (not found)."""
+    out = []
+    for label in labels:
+        match = next((s for s in sentences if s.sentence.line == label.line
+                      and s.sentence.text.strip().startswith(label.starts_with)), None)
+        out.append((label, match))
+    return out
+
+
+def eval_seed(article: str, labels_path: str, config: Config) -> dict:
+    from mtqa.io import InputError, Source, read_document
+    from mtqa.pipeline import Checker
+
+    if not Path(article).is_file():
+        raise EvalError(f"{article}: no such file")
+    try:
+        document = read_document(Source(article, Path(article)), config.max_bytes)
+    except InputError as exc:
+        raise EvalError(str(exc)) from None
+    labels = read_seed_labels(labels_path)
+    checker = Checker(replace(config, lines=False))
+    report = checker.check_document(document)
+    pairs = align(labels, report.sentences)
+
+    rows = []
+    for label, s in pairs:
+        rows.append({
+            "line": label.line, "label": label.label, "starts_with": label.starts_with,
+            "found": s is not None, "kind": s.sentence.kind if s else None,
+            "flagged": bool(s and s.flagged), "severity": s.severity if s else None,
+            "score": rnd(s.score) if s and s.score is not None else None,
+            "codes": sorted({f.code for f in s.flags}) if s else [],
+        })
+
+    def count(select: Callable[[dict], bool], success: Callable[[dict], bool]) -> dict:
+        chosen = [r for r in rows if select(r)]
+        return {**proportion(sum(1 for r in chosen if success(r)), len(chosen)),
+                "not_found": sum(1 for r in chosen if not r["found"])}
+
+    def expected_kind(label: str) -> str:
+        if label.startswith("junk:"):
+            name = label[5:]
+            return JUNK_KIND.get(name, name)
+        return label
+
+    prose_labels = ("ok", "awkward", "garbled")
+    figures = {
+        "garbled_flagged": count(lambda r: r["label"] == "garbled", lambda r: r["flagged"]),
+        "ok_flagged": count(lambda r: r["label"] == "ok", lambda r: r["flagged"]),
+        "awkward_flagged": count(lambda r: r["label"] == "awkward", lambda r: r["flagged"]),
+        "junk_set_aside_right_kind": count(lambda r: r["label"].startswith("junk:"),
+                                           lambda r: r["kind"] == expected_kind(r["label"])),
+        "junk_set_aside_any_kind": count(lambda r: r["label"].startswith("junk:"),
+                                         lambda r: r["kind"] is not None and r["kind"] not in ("body", "title", "heading")),
+        "title_heading_recognised": count(lambda r: r["label"] in ("title", "heading"),
+                                          lambda r: r["kind"] == r["label"]),
+        "prose_set_aside_as_junk": count(lambda r: r["label"] in prose_labels,
+                                         lambda r: r["kind"] is not None and r["kind"] not in ("body", "title", "heading")),
+    }
+    return {
+        "command": "eval seed",
+        "article": {"path": article, "sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest()},
+        "labels": {"path": labels_path, "n": len(labels), "not_found": sum(1 for r in rows if not r["found"])},
+        "signature": report.signature,
+        "skipped_signals": [{"name": s.name, "reason": s.reason} for s in report.skipped_signals],
+        "interval": "wilson 95%",
+        "figures": figures,
+        "sentences": rows,
+    }
+
+
+def positives_of(spec: str | None) -> tuple[str, ...]:
+    if spec is None:
+        return DEFAULT_POSITIVE
+    words = tuple(w.strip().lower() for w in spec.split(",") if w.strip())
+    if not words:
+        raise EvalError("--positive needs at least one label")
+    return words
