@@ -59,7 +59,7 @@ TERMINAL = re.compile(r"(?:[.!?…]|\.\.\.)[\"'”’»›)\]]*$")
 _NO_FINAL_PUNCT = re.compile(r"[^.!?…:;,]$")
 _OPENS_LIKE_HEADING = re.compile(r"[\"'“„‘«»A-ZÄÖÜ0-9]")
 
-TITLE_MAX_WORDS = 20
+TITLE_MAX_WORDS = 16
 HEADING_MAX_WORDS = 12
 SHORT_LINE_CHARS = 60  # shorter than a hard-wrapped line of prose
 CAPTION_MAX_WORDS = 40
@@ -151,9 +151,22 @@ def _mark_duplicates(lines: list[Line], kinds: list[tuple[str, str | None]]) -> 
             seen[key] = i
 
 
+# "said. The" inside a line: a sentence ends there, so the line is prose, not a headline.
+_INNER_SENTENCE_END = re.compile(r"[a-z\d]{2,}[\"”’»)]?[.!?…]+[\"”’»)]?\s+\S")
+
+
+# A line that stops on one of these was cut off mid-sentence; headlines do not end this way.
+_DANGLING = frozenset(
+    "a an the and or but of to in on at by for with from that which who as than if into its their".split()
+)
+
+
 def _is_headline_shaped(text: str, max_words: int) -> bool:
+    last = text.split()[-1] if text.split() else ""
     return (
         _words(text) <= max_words
+        and last not in _DANGLING
+        and not _INNER_SENTENCE_END.search(text)
         and bool(_NO_FINAL_PUNCT.search(text))
         and bool(_OPENS_LIKE_HEADING.match(text))
         and not BULLET.match(text)
@@ -169,7 +182,9 @@ def _mark_title_and_headings(lines: list[Line], kinds: list[tuple[str, str | Non
         alone = not _same_block(lines, i, i - 1) and not _same_block(lines, i, i + 1)
         leads_block = not _same_block(lines, i, i - 1) and len(line.text) < SHORT_LINE_CHARS
         if not seen_prose:
-            title_text = line.text.rstrip("?!") if line.text.endswith(("?", "!")) else line.text
+            title_text = line.text
+            if line.text.endswith(("?", "!")):
+                title_text = line.text.rstrip("?!")  # "Will the euro survive?" is a headline
             if (alone or leads_block) and _is_headline_shaped(title_text, TITLE_MAX_WORDS):
                 kinds[i] = ("title", None)
         elif (alone or leads_block) and _is_headline_shaped(line.text, HEADING_MAX_WORDS):
