@@ -305,3 +305,17 @@ def segment(doc: Document) -> list[Sentence]:
             spans.append((start + a, start + b, "body", None))
     return make_sentences(doc, spans)
 
+
+
+def segmenter_name() -> str:
+    """Which sentence splitter ``segment`` uses, for the run's signature (boundaries differ by model)."""
+    from mtqa.nlp import PipelineMissing, english, pipeline_name
+
+    try:
+        if "parser" in english().pipe_names:
+            return f"spacy:{pipeline_name()}"
+    except PipelineMissing:
+        pass
+    import pysbd
+
+    return f"pysbd:{getattr(pysbd, '__version__', '0')}"
