@@ -1,16 +1,27 @@
-"""Article text → sentences with exact offsets, lines and columns.
+"""Article text → segments → sentences, with exact offsets, lines and columns.
 
-``segment`` splits prose into sentences; ``segment_lines`` takes every non-empty line as one
-sentence (for lists of segments such as translation-memory exports).
+``segment`` reads the article line by line first, because wire copy puts its structure in lines:
+a headline, cross-headings, paragraphs, bullets, and junk (credits, captions, sign-offs, teasers,
+web leftovers, repeated headlines) each on lines of their own. Junk, titles and headings become one
+segment each; body paragraphs are split into sentences by spaCy's parser (abbreviations, quotes and
+ellipses are its strength), and only at a break that follows terminal punctuation, so a garbled
+sentence is never cut in the middle. A sentence never crosses a blank line.
+
+``segment_lines`` takes every non-empty line as one sentence (for lists of segments such as
+translation-memory exports).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
+from mtqa import junk
 from mtqa.types import Document, Sentence
+
+Span = tuple[int, int, str, "str | None"]
 
 
 class LineIndex:
@@ -36,33 +47,275 @@ def make_sentences(doc: Document, spans: Sequence[tuple[int, int, str, str | Non
 
 def segment_lines(doc: Document) -> list[Sentence]:
     """One sentence per non-empty line, stripped of surrounding whitespace, in order."""
-    spans = []
-    for m in re.finditer(r"[^\r\n]+", doc.text):
-        text = m.group()
-        lead = len(text) - len(text.lstrip())
-        trail = len(text.rstrip())
+    return make_sentences(doc, [(ln.start, ln.end, "body", None) for ln in content_lines(doc.text)])
+
+
+# ---- lines and blocks ------------------------------------------------------------------------
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+BULLET = re.compile(r"(?:[-*•–—·▪►‣◦]|\d{1,2}[.)]|[a-z][.)])\s+\S")
+# Ends a sentence: terminal punctuation, maybe followed by closing quotes or brackets.
+TERMINAL = re.compile(r"(?:[.!?…]|\.\.\.)[\"'”’»›)\]]*$")
+_NO_FINAL_PUNCT = re.compile(r"[^.!?…:;,]$")
+_OPENS_LIKE_HEADING = re.compile(r"[\"'“„‘«»A-ZÄÖÜ0-9]")
+
+TITLE_MAX_WORDS = 16
+HEADING_MAX_WORDS = 12
+SHORT_LINE_CHARS = 60  # shorter than a hard-wrapped line of prose
+CAPTION_MAX_WORDS = 40
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line, stripped: ``start``/``end`` are document offsets; ``block`` its paragraph."""
+
+    start: int
+    end: int
+    text: str
+    block: int
+    number: int  # 1-based line number in the file
+
+
+def content_lines(text: str) -> list[Line]:
+    """Non-blank lines with their paragraph number (a blank line starts a new paragraph)."""
+    out: list[Line] = []
+    block = 0
+    pos = 0
+    blank_since_last = False
+    for number, m in enumerate(list(_BREAK.finditer(text)) + [None], 1):
+        end = m.start() if m else len(text)
+        raw = text[pos:end]
+        stripped = raw.strip()
+        if stripped:
+            if out and blank_since_last:
+                block += 1
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(pos + lead, pos + lead + len(stripped), stripped, block, number))
+            blank_since_last = False
+        else:
+            blank_since_last = True
+        if m:
+            pos = m.end()
+    return out
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+# ---- line kinds ------------------------------------------------------------------------------
+
+
+def classify_lines(lines: list[Line]) -> list[tuple[str, str | None]]:
+    """(kind, reason) for every line: junk kinds, ``title``, ``heading`` or ``body``."""
+    kinds: list[tuple[str, str | None]] = [junk.classify_line(ln.text) or ("body", None) for ln in lines]
+    _mark_captions(lines, kinds)
+    _mark_duplicates(lines, kinds)
+    _mark_title_and_headings(lines, kinds)
+    return kinds
+
+
+def _same_block(lines: list[Line], i: int, j: int) -> bool:
+    return 0 <= j < len(lines) and lines[i].block == lines[j].block
+
+
+def _mark_captions(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
+    """A short line next to a photo credit in the same paragraph is the image's caption."""
+    for i, line in enumerate(lines):
+        if kinds[i][0] != "body" or _words(line.text) > CAPTION_MAX_WORDS:
+            continue
+        after_credit = _same_block(lines, i, i - 1) and kinds[i - 1][0] == "credit"
+        before_credit = (
+            _same_block(lines, i, i + 1) and kinds[i + 1][0] == "credit"
+            and not _same_block(lines, i, i - 1) and not _same_block(lines, i, i + 2)
+        )
+        if after_credit or before_credit:
+            kinds[i] = ("caption", "image caption (next to a photo credit)")
+
+
+def _mark_duplicates(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
+    """A headline or paragraph that repeats an earlier line word for word (case and punctuation aside)."""
+    seen: dict[str, int] = {}
+    first_prose = next((i for i, k in enumerate(kinds) if k[0] == "body"), None)
+    for i, line in enumerate(lines):
+        if kinds[i][0] != "body":
+            continue
+        key = junk.normalise(line.text)
+        if len(key.split()) < 3:
+            continue
+        if key in seen:
+            j = seen[key]
+            what = "the headline" if j == first_prose else f"line {lines[j].number}"
+            kinds[i] = ("duplicate", f"repeats {what}")
+        else:
+            seen[key] = i
+
+
+# "said. The" inside a line: a sentence ends there, so the line is prose, not a headline.
+_INNER_SENTENCE_END = re.compile(r"[a-z\d]{2,}[\"”’»)]?[.!?…]+[\"”’»)]?\s+\S")
+
+
+# A line that stops on one of these was cut off mid-sentence; headlines do not end this way.
+_DANGLING = frozenset(
+    "a an the and or but of to in on at by for with from that which who as than if into its their".split()
+)
+
+
+def _is_headline_shaped(text: str, max_words: int) -> bool:
+    last = text.split()[-1] if text.split() else ""
+    return (
+        _words(text) <= max_words
+        and last not in _DANGLING
+        and not _INNER_SENTENCE_END.search(text)
+        and bool(_NO_FINAL_PUNCT.search(text))
+        and bool(_OPENS_LIKE_HEADING.match(text))
+        and not BULLET.match(text)
+    )
+
+
+def _mark_title_and_headings(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
+    """The first short unpunctuated line is the title; later standalone ones are cross-headings."""
+    seen_prose = False
+    for i, line in enumerate(lines):
+        if kinds[i][0] != "body":
+            continue
+        alone = not _same_block(lines, i, i - 1) and not _same_block(lines, i, i + 1)
+        leads_block = not _same_block(lines, i, i - 1) and len(line.text) < SHORT_LINE_CHARS
+        if not seen_prose:
+            title_text = line.text
+            if line.text.endswith(("?", "!")):
+                title_text = line.text.rstrip("?!")  # "Will the euro survive?" is a headline
+            if (alone or leads_block) and _is_headline_shaped(title_text, TITLE_MAX_WORDS):
+                kinds[i] = ("title", None)
+        elif (alone or leads_block) and _is_headline_shaped(line.text, HEADING_MAX_WORDS):
+            kinds[i] = ("heading", None)
+        seen_prose = True
+
+
+# ---- paragraphs → sentences ------------------------------------------------------------------
+
+
+def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[list[int]]:
+    """Consecutive body lines that belong to one paragraph of running text.
+
+    A line break continues the paragraph (hard-wrapped copy) unless the line before ends a sentence
+    or a colon, or the new line is a bullet; a blank line always ends it.
+    """
+    runs: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if kinds[i][0] != "body":
+            continue
+        prev = i - 1
+        joins = (
+            runs and runs[-1][-1] == prev and _same_block(lines, i, prev)
+            and not TERMINAL.search(lines[prev].text) and not lines[prev].text.endswith(":")
+            and not BULLET.match(line.text)
+        )
+        if joins:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def sentence_starts(texts: list[str]) -> list[list[int]]:
+    """Offsets where a new sentence starts inside each text (0 excluded), by spaCy's parser."""
+    from mtqa.nlp import PipelineMissing, english
+
+    try:
+        nlp = english()
+    except PipelineMissing:
+        return [_pysbd_starts(t) for t in texts]
+    if "parser" not in nlp.pipe_names:
+        return [_pysbd_starts(t) for t in texts]
+    enable = [name for name in ("tok2vec", "parser") if name in nlp.pipe_names]
+    out = []
+    with nlp.select_pipes(enable=enable):
+        for doc in nlp.pipe(texts, batch_size=64):
+            out.append([sent.start_char for sent in doc.sents if sent.start_char > 0])
+    return out
+
+
+def _pysbd_starts(text: str) -> list[int]:
+    """The fallback segmenter where no spaCy pipeline is installed: rule-based, abbreviation-aware."""
+    import pysbd
+
+    starts, pos = [], 0
+    for piece in pysbd.Segmenter(language="en", clean=False).segment(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = text.find(piece, pos)
+        if found < 0:
+            continue
+        if found > 0:
+            starts.append(found)
+        pos = found + len(piece)
+    return starts
+
+
+_CLOSING = "\"'”’»›)]"
+
+
+def accept_break(text: str, at: int) -> bool:
+    """A proposed break is kept only after terminal punctuation and before a sentence opening."""
+    before = text[:at].rstrip()
+    after = text[at:].lstrip()
+    if not before or not after:
+        return False
+    if not TERMINAL.search(before):
+        return False
+    return not (after[0] in _CLOSING or after[0].islower() or after[0] in ",;:")
+
+
+def split_run(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text``, stripped of surrounding whitespace."""
+    cuts = [0] + sorted(at for at in set(starts) if accept_break(text, at)) + [len(text)]
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        chunk = text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
         if trail > lead:
-            spans.append((m.start() + lead, m.start() + trail, "body", None))
-    return make_sentences(doc, spans)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9])")
+            out.append((a + lead, a + trail))
+    return out
 
 
 def segment(doc: Document) -> list[Sentence]:
-    """Paragraphs (blank-line separated lines), then sentences at terminal punctuation."""
-    spans = []
-    for m in re.finditer(r"[^\r\n]+", doc.text):
-        base = m.start()
-        line = m.group()
-        pos = 0
-        for brk in list(_SENTENCE_END.finditer(line)) + [None]:
-            end = brk.start() if brk else len(line)
-            chunk = line[pos:end]
-            lead = len(chunk) - len(chunk.lstrip())
-            trail = len(chunk.rstrip())
-            if trail > lead:
-                spans.append((base + pos + lead, base + pos + trail, "body", None))
-            if brk:
-                pos = brk.end()
+    """Every stretch of non-whitespace text as one Sentence with a kind: prose or set-aside junk."""
+    text = doc.text
+    lines = content_lines(text)
+    kinds = classify_lines(lines)
+    spans: list[Span] = []
+    for i, (kind, reason) in enumerate(kinds):
+        if kind != "body":
+            spans.append((lines[i].start, lines[i].end, kind, reason))
+
+    paragraphs = []
+    for run in body_runs(lines, kinds):
+        start, end = lines[run[0]].start, lines[run[-1]].end
+        tail = junk.trailing_signoff(text[start:end])
+        if tail is not None:
+            spans.append((start + tail, end, "signoff", "agency sign-off"))
+            end = start + len(text[start:start + tail].rstrip())
+        paragraphs.append((start, end))
+
+    for (start, end), starts in zip(paragraphs, sentence_starts([text[a:b] for a, b in paragraphs])):
+        for a, b in split_run(text[start:end], starts):
+            spans.append((start + a, start + b, "body", None))
     return make_sentences(doc, spans)
+
+
+
+def segmenter_name() -> str:
+    """Which sentence splitter ``segment`` uses, for the run's signature (boundaries differ by model)."""
+    from mtqa.nlp import PipelineMissing, english, pipeline_name
+
+    try:
+        if "parser" in english().pipe_names:
+            return f"spacy:{pipeline_name()}"
+    except PipelineMissing:
+        pass
+    import pysbd
+
+    return f"pysbd:{getattr(pysbd, '__version__', '0')}"
