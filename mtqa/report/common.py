@@ -40,6 +40,13 @@ RULE_HELP: dict[str, tuple[str, str]] = {
             "article's other sentences. Smooth or rewrite it."
         ),
     ),
+    "gate": (
+        "The article failed the quality gate",
+        (
+            "mtqa check failed this article: too many flagged sentences, a flag at or above the "
+            "--fail-on severity, a score below --min-score, or junk left in with --fail-on-junk."
+        ),
+    ),
     "low-score": (
         "Several weak signals add up",
         (

@@ -93,6 +93,17 @@ class SarifWriter:
                 "partialFingerprints": {"mtqaSentence/v1": fingerprint},
                 "properties": {"score": _num(sentence.score), "sentenceIndex": sentence.sentence.index},
             })
+        if self.view.kind == "check":
+            reasons = self.view.gate.failures(report)
+            if reasons:
+                self.results.append({
+                    "ruleId": "gate",
+                    "ruleIndex": self._rule_index("gate", "the article failed the quality gate", "major"),
+                    "level": "error",
+                    "message": {"text": "mtqa check failed: " + "; ".join(reasons)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "index": index}}}],
+                    "properties": {"score": _num(report.score)},
+                })
 
     def log(self) -> dict[str, Any]:
         return {
