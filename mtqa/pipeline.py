@@ -12,7 +12,7 @@ from mtqa import __version__
 from mtqa.config import Config
 from mtqa.models import ModelContext
 from mtqa.scoring import article_score, combine, load_profile
-from mtqa.segment import segment, segment_lines
+from mtqa.segment import segment, segment_lines, segmenter_name
 from mtqa.signals.registry import build_signals
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
@@ -27,7 +27,7 @@ class Checker:
 
     def _signature(self) -> str:
         parts = [f"mtqa:{__version__}", f"profile:{self.profile.signature}"]
-        parts.append("seg:lines" if self.config.lines else "seg:article")
+        parts.append("seg:lines" if self.config.lines else f"seg:article+{segmenter_name()}")
         parts += [signal.signature() for signal in self.signals]
         parts += [f"{s.name}:skipped" for s in self.skipped]
         return "|".join(parts)
