@@ -23,6 +23,7 @@ TEXT_DETECTORS = (characters.mojibake, characters.invisible_controls, characters
 # Headlines and cross-headings are written without verbs and final stops.
 PROSE_ONLY = {syntax.missing_finite_verb, syntax.missing_subject, syntax.truncated}
 BATCH_SIZE = 128
+HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax counts half
 
 
 class RulesSignal:
@@ -50,10 +51,10 @@ class RulesSignal:
             if detect in PROSE_ONLY and sentence.kind != "body":
                 continue
             findings.extend(detect(doc))
-        findings.extend(self._untranslated(doc))
+        findings.extend(_outside_mojibake(self._untranslated(doc), findings))
         findings = _dedupe(findings)
         values = self.table.features(doc)
-        values["risk"] = self.table.risk(values["oddity"])
+        values["risk"] = self.table.risk(values["oddity"]) * (1.0 if sentence.kind == "body" else HEADLINE_RISK)
         values["findings"] = float(len(findings))
         values = {k: round(v, 6) for k, v in sorted(values.items())}
         return SignalResult(self.name, values=values, flags=tuple(f.to_flag(sentence) for f in findings))
@@ -64,6 +65,12 @@ class RulesSignal:
             return []
         doc = self.nlp.get_pipe("ner")(doc)  # only now: NER is as slow as the rest together
         return lexical.untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)
+
+
+def _outside_mojibake(found: list[Finding], others: list[Finding]) -> list[Finding]:
+    """Word fragments next to garbled characters ("Osnabr" in "Osnabr├╝cker") are not German words."""
+    moji = [f for f in others if f.code == "mojibake"]
+    return [f for f in found if not any(f.start <= m.end and m.start <= f.end for m in moji)]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -24,15 +24,22 @@ NAME_ENTITIES = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
 # The parser often takes a capitalised German noun ("Vorstand") for an organisation or a product.
 WEAK_ENTITIES = {"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 _GERMAN_LETTERS = re.compile(r"[äöüß]", re.IGNORECASE)
-MARGIN = 1.0  # zipf points more frequent in German than in English
+MARGIN = 1.0  # zipf points more frequent in the other language than in English
+SHORT_MARGIN = 3.0  # three-letter words ("und", "bis") must be far more frequent abroad
 RARE_IN_ENGLISH = 3.0  # zipf: rarer than about 1 per million English words
 
 
+# German first (wire copy); the others catch code-mixing in MT from other source languages.
+LANGUAGES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pl": "Polish"}
+
+
 @functools.lru_cache(maxsize=65536)
-def german_lean(word: str) -> float:
-    """How much more frequent the word is in German than in English (zipf points)."""
+def foreign_lean(word: str) -> tuple[float, str]:
+    """How much more frequent the word is in its likeliest other language than in English."""
     w = word.lower()
-    return zipf_frequency(w, "de") - zipf_frequency(w, "en")
+    en = zipf_frequency(w, "en")
+    best = max(LANGUAGES, key=lambda lang: (zipf_frequency(w, lang), lang == "de"))
+    return zipf_frequency(w, best) - en, LANGUAGES[best]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -55,15 +62,28 @@ def candidates(doc) -> list:
     out = []
     for tok in doc:
         w = tok.text
-        if len(w) < 4 or not w.isalpha() or w.lower() in ALLOWED:
+        if len(w) < 3 or not w.isalpha() or w.lower() in ALLOWED:
             continue
         en = zipf_frequency(w.lower(), "en")
-        if en >= RARE_IN_ENGLISH:
+        if en >= RARE_IN_ENGLISH or _quoted(tok):
             continue
-        if german_lean(w) >= MARGIN or (en == 0 and _GERMAN_LETTERS.search(w)) or \
+        lean, language = foreign_lean(w)
+        margin = MARGIN if len(w) > 3 else SHORT_MARGIN
+        if language != "German":
+            margin += 0.5
+        if w[0].isupper() and tok.i > 0:
+            # Mid-sentence capitals are names in English; only a German noun is suspect then.
+            lean, language = zipf_frequency(w.lower(), "de") - en, "German"
+        if lean >= margin or (en == 0 and _GERMAN_LETTERS.search(w)) or \
                 (w[0].isupper() and english_compound(w)):
             out.append(tok)
     return out
+
+
+def _quoted(tok) -> bool:
+    """A foreign word cited in quotation marks ("'caro' means 'dear'") is deliberate."""
+    doc = tok.doc
+    return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
 
 
 def untranslated(tokens, entity_of) -> list[Finding]:
@@ -79,13 +99,15 @@ def untranslated(tokens, entity_of) -> list[Finding]:
         if entity in NAME_ENTITIES and compound is None:
             continue
         # A proper noun or organisation may still be a German name the parser did not recognise.
-        severity = "minor" if tok.pos_ == "PROPN" or entity in WEAK_ENTITIES else "major"
+        severity = "minor" if tok.pos_ == "PROPN" or entity in WEAK_ENTITIES or (
+            tok.text[0].isupper() and tok.i > 0) else "major"
         start, end = tok.idx, tok.idx + len(tok.text)
         if compound:
             compound = compound.capitalize() if tok.i == 0 else compound
             out.append(Finding("untranslated", f"{tok.text!r} is a German-style compound; in English: {compound!r}",
                                "major", start, end, compound))
         else:
-            out.append(Finding("untranslated", f"{tok.text!r} looks like an untranslated German word",
+            language = foreign_lean(tok.text)[1] if not _GERMAN_LETTERS.search(tok.text) else "German"
+            out.append(Finding("untranslated", f"{tok.text!r} looks like an untranslated {language} word",
                                severity, start, end))
     return out

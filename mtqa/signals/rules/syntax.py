@@ -58,6 +58,14 @@ def verbless_clause(doc) -> list[Finding]:
             out.append(Finding("verbless-clause",
                                f"the {tok.lower_!r} clause has no verb of its own: its meaning is lost",
                                "major", tok.idx, end))
+    for verb in doc:
+        # Two subjects on one verb: the parser has glued a clause that lost its verb onto the next.
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")]
+        between = doc[subjects[0].i:verb.i] if subjects else []
+        if len(subjects) >= 2 and not out and not any(t.is_punct for t in between):
+            out.append(Finding("verbless-clause",
+                               f"{subjects[0].text!r} and {subjects[1].text!r} share the verb {verb.text!r}: "
+                               "a verb is missing", "major", subjects[0].idx, verb.idx + len(verb.text)))
     return out
 
 
@@ -67,7 +75,7 @@ def missing_finite_verb(doc) -> list[Finding]:
     words = [t for t in doc if not t.is_punct]
     if len(words) < 6:
         return []
-    if not any(_is_finite(t) for t in doc):
+    if not any(_is_finite(t) or (t.dep_ == "ROOT" and t.tag_ == "VB") for t in doc):  # imperatives count
         return [Finding("no-verb", "the sentence has no finite verb", "minor", 0, len(doc.text.rstrip()))]
     for root in (t for t in doc if t.dep_ == "ROOT"):
         if root.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and not any(
@@ -117,7 +125,8 @@ def object_pronoun_subject(doc) -> list[Finding]:
     """"Me don't know": an object-case pronoun as the subject of a finite verb."""
     return [Finding("pronoun-case", f"{t.text!r} is the subject here; the subject form is needed", "minor",
                     t.idx, t.idx + len(t.text))
-            for t in doc if t.lower_ in _OBJECT_PRONOUNS and t.dep_ == "nsubj" and t.i < t.head.i
+            for t in doc if t.text.lower() in _OBJECT_PRONOUNS and not t.text.isupper()  # "US" is a country
+            and t.dep_ == "nsubj" and t.i < t.head.i
             and (_is_finite(t.head) or any(_is_finite(c) for c in t.head.children if c.dep_ == "aux"))]
 
 
