@@ -48,7 +48,7 @@ def english_compound(word: str) -> str | None:
     w = word.lower()
     if zipf_frequency(w, "en") >= RARE_IN_ENGLISH:
         return None
-    for cut in range(3, len(w) - 2):
+    for cut in range(4, len(w) - 3):  # parts of four letters or more: "Macron" is not "mac ron"
         left, right = w[:cut], w[cut:]
         if zipf_frequency(left, "en") >= 3.5 and zipf_frequency(right, "en") >= 3.5 and \
                 zipf_frequency(left, "en") > zipf_frequency(left, "de") and \
@@ -89,14 +89,14 @@ def _quoted(tok) -> bool:
 def untranslated(tokens, entity_of) -> list[Finding]:
     """Findings for candidate tokens; ``entity_of(token)`` gives the token's entity label or ''.
 
-    A name (person, place, organisation) keeps its German spelling, unless it is English words run
-    together ("Fakenews"), which the parser often mistakes for a name.
+    A person's or place's name keeps its spelling; an organisation-tagged word may still be English
+    words run together ("Fakenews"), which the parser often mistakes for a name.
     """
     out = []
     for tok in tokens:
         compound = english_compound(tok.text)
         entity = entity_of(tok)
-        if entity in NAME_ENTITIES and compound is None:
+        if entity in NAME_ENTITIES:
             continue
         # A proper noun or organisation may still be a German name the parser did not recognise.
         severity = "minor" if tok.pos_ == "PROPN" or entity in WEAK_ENTITIES or (
