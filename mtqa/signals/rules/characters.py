@@ -1,0 +1,89 @@
+"""Character-level damage a feed passes along: mojibake, invisible controls, foreign scripts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+
+from mtqa.signals.rules.findings import Finding
+
+# Only the encoding repairs: quotes, ligatures, widths and line breaks are left to other detectors.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+    fix_surrogates=False, remove_control_chars=False, normalization=None, explain=False,
+)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_BOX_DRAWING = re.compile(r"[\u2500-\u259f]")
+# Zero-width and bidirectional controls: invisible in an editor, they break search and layout.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]|[\x00-\x08\x0b-\x1f\x7f]")
+_LATIN_SCRIPTS = ("LATIN", "GREEK")  # Greek letters are symbols in English copy (α, μm)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _cp437_repair(run: str) -> str | None:
+    """UTF-8 bytes shown as DOS box drawing ("Osnabr├╝cker"), which ftfy does not undo."""
+    try:
+        fixed = run.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return fixed if fixed != run else None
+
+
+def mojibake(text: str) -> list[Finding]:
+    """Each run of characters that is UTF-8 decoded with the wrong code page, with its repair."""
+    out: list[Finding] = []
+    for m in _NON_ASCII_RUN.finditer(text):
+        run = m.group()
+        # Repair with a little context: ftfy judges a sequence by its neighbours.
+        lo, hi = max(0, m.start() - 1), min(len(text), m.end() + 1)
+        window = text[lo:hi]
+        fixed = ftfy.fix_text(window, _FTFY)
+        repaired = fixed[m.start() - lo: len(fixed) - (hi - m.end())] if fixed != window else None
+        if repaired is None and _BOX_DRAWING.search(run):
+            repaired = _cp437_repair(run)
+        if repaired is not None and repaired != run:
+            out.append(Finding("mojibake", f"garbled characters {run!r} (wrong encoding); read {repaired!r}",
+                               "major", m.start(), m.end(), repaired))
+    return out
+
+
+def invisible_controls(text: str) -> list[Finding]:
+    out = []
+    for m in _INVISIBLE.finditer(text):
+        name = unicodedata.name(m.group(), f"U+{ord(m.group()):04X}")
+        out.append(Finding("control-character", f"invisible character {name} in the text; remove it",
+                           "minor", m.start(), m.end(), ""))
+    return out
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ")[0] if name else ""
+
+
+def foreign_script(text: str) -> list[Finding]:
+    """Words written in a non-Latin script (code-mixed MT output: "the 受影响 pets")."""
+    out = []
+    for m in _WORD.finditer(text):
+        letters = [c for c in m.group() if c.isalpha()]
+        if letters and not any(_script(c) in _LATIN_SCRIPTS for c in letters):
+            out.append(Finding("foreign-script", f"{m.group()!r} is not in the Latin alphabet: an untranslated word",
+                               "major", m.start(), m.end()))
+    return _merge_adjacent(out, text)
+
+
+def _merge_adjacent(found: list[Finding], text: str) -> list[Finding]:
+    """One finding per run of foreign words separated only by spaces."""
+    merged: list[Finding] = []
+    for f in found:
+        if merged and not text[merged[-1].end:f.start].strip():
+            prev = merged[-1]
+            span = text[prev.start:f.end]
+            merged[-1] = Finding(prev.code, f"{span!r} is not in the Latin alphabet: an untranslated phrase",
+                                 prev.severity, prev.start, f.end)
+        else:
+            merged.append(f)
+    return merged

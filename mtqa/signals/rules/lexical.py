@@ -1,0 +1,113 @@
+"""Untranslated German words and compounds, found by comparing English and German word frequency."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from wordfreq import zipf_frequency
+
+from mtqa.signals.rules.findings import Finding
+
+# German words English has borrowed; frequent enough in German to look untranslated otherwise.
+ALLOWED = {
+    "kindergarten", "angst", "zeitgeist", "bundestag", "bundesrat", "bundeswehr", "bundesliga",
+    "bundesbank", "wanderlust", "schadenfreude", "realpolitik", "ostpolitik", "wunderkind", "kitsch",
+    "doppelganger", "doppelgänger", "gestalt", "hinterland", "leitmotif", "poltergeist", "rucksack",
+    "delicatessen", "diesel", "autobahn", "blitz", "kaiser", "reich", "führer", "fuhrer", "lager",
+    "pretzel", "strudel", "sauerkraut", "bratwurst", "kanzler", "ersatz", "uber", "über", "spiel",
+    "stollen", "glockenspiel", "wiener", "weltanschauung", "mittelstand", "energiewende", "land",
+    "länder", "laender", "heimat", "kristallnacht", "wehrmacht", "stasi", "volk", "dax", "ifo",
+}
+# Names of people and places: German spelling is correct English there.
+NAME_ENTITIES = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
+# The parser often takes a capitalised German noun ("Vorstand") for an organisation or a product.
+WEAK_ENTITIES = {"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+_GERMAN_LETTERS = re.compile(r"[äöüß]", re.IGNORECASE)
+MARGIN = 1.0  # zipf points more frequent in the other language than in English
+SHORT_MARGIN = 3.0  # three-letter words ("und", "bis") must be far more frequent abroad
+RARE_IN_ENGLISH = 3.0  # zipf: rarer than about 1 per million English words
+
+
+# German first (wire copy); the others catch code-mixing in MT from other source languages.
+LANGUAGES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch", "pl": "Polish"}
+
+
+@functools.lru_cache(maxsize=65536)
+def foreign_lean(word: str) -> tuple[float, str]:
+    """How much more frequent the word is in its likeliest other language than in English."""
+    w = word.lower()
+    en = zipf_frequency(w, "en")
+    best = max(LANGUAGES, key=lambda lang: (zipf_frequency(w, lang), lang == "de"))
+    return zipf_frequency(w, best) - en, LANGUAGES[best]
+
+
+@functools.lru_cache(maxsize=65536)
+def english_compound(word: str) -> str | None:
+    """"Fakenews" → "fake news": English words run together the German way, else None."""
+    w = word.lower()
+    if zipf_frequency(w, "en") >= RARE_IN_ENGLISH:
+        return None
+    for cut in range(4, len(w) - 3):  # parts of four letters or more: "Macron" is not "mac ron"
+        left, right = w[:cut], w[cut:]
+        if zipf_frequency(left, "en") >= 3.5 and zipf_frequency(right, "en") >= 3.5 and \
+                zipf_frequency(left, "en") > zipf_frequency(left, "de") and \
+                zipf_frequency(right, "en") > zipf_frequency(right, "de"):
+            return f"{left} {right}"
+    return None
+
+
+def candidates(doc) -> list:
+    """Tokens that look German before named entities are consulted (cheap; no NER needed)."""
+    out = []
+    for tok in doc:
+        w = tok.text
+        if len(w) < 3 or not w.isalpha() or w.lower() in ALLOWED:
+            continue
+        en = zipf_frequency(w.lower(), "en")
+        if en >= RARE_IN_ENGLISH or _quoted(tok):
+            continue
+        lean, language = foreign_lean(w)
+        margin = MARGIN if len(w) > 3 else SHORT_MARGIN
+        if language != "German":
+            margin += 0.5
+        if w[0].isupper() and tok.i > 0:
+            # Mid-sentence capitals are names in English; only a German noun is suspect then.
+            lean, language = zipf_frequency(w.lower(), "de") - en, "German"
+        if lean >= margin or (en == 0 and _GERMAN_LETTERS.search(w)) or \
+                (w[0].isupper() and english_compound(w)):
+            out.append(tok)
+    return out
+
+
+def _quoted(tok) -> bool:
+    """A foreign word cited in quotation marks ("'caro' means 'dear'") is deliberate."""
+    doc = tok.doc
+    return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
+
+
+def untranslated(tokens, entity_of) -> list[Finding]:
+    """Findings for candidate tokens; ``entity_of(token)`` gives the token's entity label or ''.
+
+    A person's or place's name keeps its spelling; an organisation-tagged word may still be English
+    words run together ("Fakenews"), which the parser often mistakes for a name.
+    """
+    out = []
+    for tok in tokens:
+        compound = english_compound(tok.text)
+        entity = entity_of(tok)
+        if entity in NAME_ENTITIES:
+            continue
+        # A proper noun or organisation may still be a German name the parser did not recognise.
+        severity = "minor" if tok.pos_ == "PROPN" or entity in WEAK_ENTITIES or (
+            tok.text[0].isupper() and tok.i > 0) else "major"
+        start, end = tok.idx, tok.idx + len(tok.text)
+        if compound:
+            compound = compound.capitalize() if tok.i == 0 else compound
+            out.append(Finding("untranslated", f"{tok.text!r} is a German-style compound; in English: {compound!r}",
+                               "major", start, end, compound))
+        else:
+            language = foreign_lean(tok.text)[1] if not _GERMAN_LETTERS.search(tok.text) else "German"
+            out.append(Finding("untranslated", f"{tok.text!r} looks like an untranslated {language} word",
+                               severity, start, end))
+    return out

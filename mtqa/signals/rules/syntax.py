@@ -1,0 +1,150 @@
+"""Grammar damage visible in a spaCy parse: lost objects, missing verbs/subjects, "this" for a person.
+
+Each function takes a parsed sentence (``spacy.tokens.Doc`` of the sentence text, so token offsets
+are sentence-relative) and returns findings. They are deliberately narrow: a parser is wrong now and
+then, so each rule asks for a pattern that fluent English rarely produces.
+"""
+
+from __future__ import annotations
+
+from mtqa.signals.rules.findings import Finding
+
+_CLAUSE_BREAK = {",", ";", ":", "(", ")", "–", "—"}
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+# Verbs whose subject is a person: "this has not responded" is German "dieser" (he/she) left literal.
+_PERSON_VERBS = {
+    "responded", "respond", "responds", "replied", "reply", "replies",
+    "answered", "answer", "answers", "reacted", "react", "reacts", "commented", "comment", "comments",
+    "declined", "decline", "declines", "explained", "explains",
+    "announced", "announces", "stated", "states", "told", "tells", "denied", "denies", "admitted",
+    "admits", "insisted", "insists", "stressed", "stresses", "emphasized", "emphasised", "wrote",
+    "writes", "spoke", "speaks", "promised", "promises", "refused", "refuses",
+    "complained", "complains", "argued", "argues",
+}
+_TRAILING_FUNCTION_TAGS = {"DT", "IN", "CC", "TO", "PRP$", "WDT", "WP", "PDT", "POS"}
+_FINAL_PUNCT = tuple(".!?…:;\"”’')]»")
+_OBJECT_PRONOUNS = {"me", "him", "us", "them", "whom"}
+
+
+def dangling_preposition(doc) -> list[Finding]:
+    """A preposition or article followed straight by a clause break: its object (often a name) is lost."""
+    out = []
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if nxt.text not in _CLAUSE_BREAK:
+            continue
+        # A preposition stranded after a verb is English ("the house we lived in, however").
+        dangling_prep = (tok.tag_ == "IN" and tok.dep_ in ("prep", "agent", "dative")
+                         and tok.head.pos_ not in ("VERB", "AUX")
+                         and not any(c.dep_ in ("pobj", "pcomp") for c in tok.children))
+        dangling_article = tok.lower_ in ("the", "a", "an")
+        if dangling_prep or dangling_article:
+            out.append(Finding("dangling-preposition",
+                               f"{tok.text!r} has no object before {nxt.text!r}: a word (often a name) is missing",
+                               "major", tok.idx, tok.idx + len(tok.text)))
+    return out
+
+
+def verbless_clause(doc) -> list[Finding]:
+    """A whether/if/that clause whose head is a noun: the clause has lost its verb."""
+    out = []
+    for tok in doc:
+        if tok.dep_ != "mark" or tok.lower_ not in ("whether", "if", "that"):
+            continue
+        head = tok.head
+        if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.i > tok.i:
+            end = max(t.idx + len(t.text) for t in head.subtree if not t.is_punct)
+            out.append(Finding("verbless-clause",
+                               f"the {tok.lower_!r} clause has no verb of its own: its meaning is lost",
+                               "major", tok.idx, end))
+    for verb in doc:
+        # Two subjects on one verb: the parser has glued a clause that lost its verb onto the next.
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")]
+        between = doc[subjects[0].i:verb.i] if subjects else []
+        if len(subjects) >= 2 and not out and not any(t.is_punct for t in between):
+            out.append(Finding("verbless-clause",
+                               f"{subjects[0].text!r} and {subjects[1].text!r} share the verb {verb.text!r}: "
+                               "a verb is missing", "major", subjects[0].idx, verb.idx + len(verb.text)))
+    return out
+
+
+def missing_finite_verb(doc) -> list[Finding]:
+    """A sentence of six or more words whose main clause has no verb (a verb may remain in a
+    subordinate clause: "A comparison by X that the results matched.")."""
+    words = [t for t in doc if not t.is_punct]
+    if len(words) < 6:
+        return []
+    if not any(_is_finite(t) or (t.dep_ == "ROOT" and t.tag_ == "VB") for t in doc):  # imperatives count
+        return [Finding("no-verb", "the sentence has no finite verb", "minor", 0, len(doc.text.rstrip()))]
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        if root.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and not any(
+                c.dep_ in ("conj", "parataxis", "appos", "ccomp", "cop") and _is_finite(c) for c in root.children):
+            return [Finding("no-verb", f"the main clause around {root.text!r} has no verb", "minor",
+                            root.idx, root.idx + len(root.text))]
+    return []
+
+
+def missing_subject(doc) -> list[Finding]:
+    """A finite main verb (not imperative) without any subject."""
+    out = []
+    for tok in doc:
+        if tok.dep_ != "ROOT" or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        deps = {c.dep_ for c in tok.children}
+        if deps & _SUBJECT_DEPS:
+            continue
+        if tok.tag_ in ("VBD", "VBZ") and "aux" not in deps and "auxpass" not in deps:
+            out.append(Finding("no-subject", f"{tok.text!r} has no subject", "minor",
+                               tok.idx, tok.idx + len(tok.text)))
+        else:
+            # "Was arrested …": past or third-person auxiliary, so not an imperative.
+            aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ")]
+            if aux:
+                out.append(Finding("no-subject", f"{aux[0].text!r} … {tok.text!r} has no subject", "minor",
+                                   aux[0].idx, tok.idx + len(tok.text)))
+    return out
+
+
+def demonstrative_person(doc) -> list[Finding]:
+    """``this``/``that`` as the subject of a verb of speaking or deciding (German "dieser" = he/she)."""
+    out = []
+    for tok in doc:
+        if (tok.lower_ in ("this", "that") and tok.tag_ == "DT" and tok.dep_ == "nsubj"
+                and tok.head.lower_ in _PERSON_VERBS):
+            if any(c.dep_ in ("det", "amod", "compound") for c in tok.children):
+                continue
+            out.append(Finding("demonstrative-person",
+                               f"{tok.text!r} as the one who {tok.head.text} probably stands for a person "
+                               "(German 'dieser'); name them or use he/she", "minor",
+                               tok.idx, tok.idx + len(tok.text)))
+    return out
+
+
+def object_pronoun_subject(doc) -> list[Finding]:
+    """"Me don't know": an object-case pronoun as the subject of a finite verb."""
+    return [Finding("pronoun-case", f"{t.text!r} is the subject here; the subject form is needed", "minor",
+                    t.idx, t.idx + len(t.text))
+            for t in doc if t.text.lower() in _OBJECT_PRONOUNS and not t.text.isupper()  # "US" is a country
+            and t.dep_ == "nsubj" and t.i < t.head.i
+            and (_is_finite(t.head) or any(_is_finite(c) for c in t.head.children if c.dep_ == "aux"))]
+
+
+def truncated(doc) -> list[Finding]:
+    """A sentence that stops on an article, preposition or conjunction, or on a comma."""
+    toks = [t for t in doc if not t.is_space]
+    if not toks or doc.text.rstrip().endswith(_FINAL_PUNCT):
+        return []
+    last = toks[-1]
+    if last.tag_ in _TRAILING_FUNCTION_TAGS or last.text in (",", "-", "–"):
+        return [Finding("truncated", f"the sentence breaks off after {last.text!r}", "major",
+                        last.idx, last.idx + len(last.text))]
+    return []
+
+
+def _is_finite(tok) -> bool:
+    return tok.tag_ in _FINITE_TAGS or "Fin" in tok.morph.get("VerbForm")
+
+
+DETECTORS = (dangling_preposition, verbless_clause, missing_finite_verb, missing_subject,
+             demonstrative_person, object_pronoun_subject, truncated)
