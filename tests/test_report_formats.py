@@ -164,7 +164,7 @@ def test_sarif_is_byte_identical_for_the_same_reports():
 
 def test_junit_suite_per_article_case_per_sentence_failure_per_flag():
     report = with_junk(flagged_report(), "Berlin", "teaser", "video teaser")
-    root = ET.fromstring(render("junit", report, check_text("One fine sentence. Another fine one.", "b.txt")))
+    root = ET.fromstring(render("junit", report, check_text("The council met on Monday. It approved the budget.", "b.txt")))
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["wire/story.txt", "b.txt"]
     story = suites[0]
@@ -262,8 +262,8 @@ def test_schema_is_package_data():
 
 @pytest.mark.parametrize("fmt", ["html", "markdown", "github", "sarif", "junit"])
 def test_cli_formats_are_byte_identical_and_exit_0(cli, articles, fmt):
-    first = cli("check", articles, "--signals", "rules", "--format", fmt)
-    second = cli("check", articles, "--signals", "rules", "--format", fmt)
+    first = cli("check", articles, "--signals", "rules", "--fail-on", "never", "--format", fmt)
+    second = cli("check", articles, "--signals", "rules", "--fail-on", "never", "--format", fmt)
     assert first.exit_code == 0, first.stderr
     assert first.stdout == second.stdout
     assert first.stdout or fmt == "github"  # no flag, no annotation

@@ -54,6 +54,8 @@ def with_flags(report: DocumentReport) -> DocumentReport:
             at = text.index(IMG)
             flag = Flag("odd-markup", "markup <img> in <prose> | with \"quotes\", 100%", "minor", at, at + len(IMG))
             s = replace(s, score=65.0, severity="minor", flags=(flag,))
+        elif s.sentence.is_prose:  # only the hand-placed flags, whatever the detectors say
+            s = replace(s, score=100.0, severity=None, flags=())
         sentences.append(s)
     prose = [s.score for s in sentences if s.sentence.is_prose and s.score is not None]
     return replace(report, sentences=tuple(sentences), score=round(sum(prose) / len(prose), 2))
