@@ -42,6 +42,10 @@ class ModelError(Exception):
         self.fix = fix
 
 
+class ModelMissing(ModelError):
+    """The model is nowhere on disk (as opposed to present but unusable)."""
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     role: str
@@ -168,7 +172,7 @@ def locate(name: str, config: Config, registry: dict[str, ModelSpec] | None = No
         return LocatedModel(name, hub_id, snapshot, snapshot.name, "hf-cache", _kind_of(snapshot, kind),
                             bool(_marker(snapshot).get("tiny", False)))
     role = f" (role {spec.role})" if spec else ""
-    raise ModelError(hub_id, f"model {hub_id}{role} not found in {models_dir}/ or the Hugging Face cache",
+    raise ModelMissing(hub_id, f"model {hub_id}{role} not found in {models_dir}/ or the Hugging Face cache",
                      fetch_hint(spec.role if spec else hub_id))
 
 
