@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
+
+import tomllib
 
 from mtqa.config import Config, ConfigError
 from mtqa.signals.base import SignalUnavailable
@@ -29,6 +31,7 @@ PACKAGED_REGISTRY = Path(__file__).resolve().parent / "registry.toml"
 KINDS = ("marian", "causal-lm")
 MARKER = "mtqa-model.json"  # optional: names the model in a plain directory (tiny models, pulls)
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
+MEMO_LIMIT = 50_000  # memoised translations kept per process
 HASHED_SUFFIXES = (".json", ".safetensors", ".spm", ".model", ".txt")
 
 
@@ -248,6 +251,8 @@ class ModelContext:
         """Translations of ``texts`` with the configured beam; each distinct text is translated once."""
         translator = self.translator(name)
         beam = self.config.beam
+        if len(self._translations) > MEMO_LIMIT:  # a long feed: keep memory bounded, articles rarely repeat
+            self._translations.clear()
         todo = sorted({t for t in texts if (name, beam, t) not in self._translations})
         if todo:
             for text, result in zip(todo, translator.translate(todo, beam=beam)):

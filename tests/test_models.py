@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import shutil
-import tomllib
 
 import pytest
+import tomllib
 
 from mtqa.config import Config
-from mtqa.models import (ModelContext, ModelError, ModelMissing, PACKAGED_REGISTRY, content_revision,
-                         load_registry, locate)
+from mtqa.models import (
+    PACKAGED_REGISTRY,
+    ModelContext,
+    ModelError,
+    ModelMissing,
+    content_revision,
+    load_registry,
+    locate,
+)
 from tests.conftest import ROOT
 
 

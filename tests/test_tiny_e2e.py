@@ -61,7 +61,7 @@ def test_every_model_signal_reports_finite_values(seed_report):
 def test_suspect_spans_lie_inside_their_sentence(seed_report):
     (doc,) = json.loads(seed_report)
     for sentence in doc["sentences"]:
-        for name, values in sentence["signals"].items():
+        for values in sentence["signals"].values():
             for suspect in values.get("suspects", []):
                 assert 0 <= suspect["start"] < suspect["end"] <= len(sentence["text"])
                 assert sentence["text"][suspect["start"]:suspect["end"]] == suspect["text"]

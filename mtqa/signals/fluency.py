@@ -9,7 +9,7 @@ numbers are not mistaken for disfluency.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models import ModelContext, needed_by

@@ -8,7 +8,7 @@ does not support them, and those words become suspects.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models import ModelContext, needed_by

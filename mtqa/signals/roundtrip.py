@@ -7,7 +7,7 @@ sentences); BLEU with effective order is kept for people who read BLEU.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models import ModelContext, needed_by

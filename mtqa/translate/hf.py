@@ -8,8 +8,9 @@ truncated (the scores then cover the part the model saw) instead of crashing the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mtqa.translate.base import TokenScores, Translation
 
@@ -51,7 +52,7 @@ def _max_length(model, tokenizer) -> int:
     return min(usable) if usable else 512
 
 
-def _load(located: "LocatedModel", auto_class: str, device: str):
+def _load(located: LocatedModel, auto_class: str, device: str):
     import transformers
 
     _quiet()
@@ -76,7 +77,7 @@ class HFTranslator:
         self.pad_id = model.config.pad_token_id
 
     @classmethod
-    def load(cls, located: "LocatedModel", device: str, batch_size: int) -> "HFTranslator":
+    def load(cls, located: LocatedModel, device: str, batch_size: int) -> HFTranslator:
         model, tokenizer = _load(located, "AutoModelForSeq2SeqLM", device)
         # A forced end-of-sentence at the length limit would depend on the longest sentence in the
         # batch; outputs are cut per sentence instead (see _output_limit).
@@ -179,7 +180,7 @@ class HFCausalLM:
         self.bos_id = bos
 
     @classmethod
-    def load(cls, located: "LocatedModel", device: str, batch_size: int) -> "HFCausalLM":
+    def load(cls, located: LocatedModel, device: str, batch_size: int) -> HFCausalLM:
         model, tokenizer = _load(located, "AutoModelForCausalLM", device)
         return cls(model, tokenizer, located.model_id, located.revision, device, batch_size)
 
