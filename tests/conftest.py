@@ -30,3 +30,25 @@ def cli(runner):
         return runner.invoke(app, [str(a) for a in args], input=input)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory) -> Path:
+    """The tiny model set (real classes, random weights), built once per test session."""
+    import torch
+
+    from mtqa.tiny import build_tiny
+
+    # Tiny models are dominated by thread wake-ups on small CI machines; one thread is several times faster.
+    torch.set_num_threads(1)
+
+    return build_tiny(tmp_path_factory.mktemp("tiny-models"))
+
+
+@pytest.fixture(scope="session")
+def tiny_context(tiny_models_dir):
+    """A ModelContext over the tiny models, shared so each model is loaded once per session."""
+    from mtqa.config import Config
+    from mtqa.models import ModelContext
+
+    return ModelContext(Config(models_dir=tiny_models_dir))

@@ -1,9 +1,131 @@
-"""Sub-commands registered on the main app."""
+"""``mtqa models list | pull | verify | build-tiny``: see, fetch and check the models a check uses.
+
+Fetching is only ever done here, on request; ``flags``/``score``/``check`` never touch the network.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import List, Optional
+
 import typer
+
+from mtqa.config import Config
+from mtqa.models import MARKER, ModelError, ModelMissing, fetch_hint, load_registry, locate
+
+PULL_PATTERNS = ["*.safetensors", "*.json", "*.spm", "*.model", "vocab.*", "merges.txt", "*.txt"]
+
+models_app = typer.Typer(name="models", help="List, fetch and verify the models mtqa uses.",
+                         no_args_is_help=True, add_completion=False)
+
+ModelsDirOpt = typer.Option(None, "--models-dir", help="Model directory (default: $MTQA_MODELS_DIR, ./models).")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"mtqa: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _roles(requested: List[str]):
+    registry = load_registry()
+    unknown = [r for r in requested if r not in registry]
+    if unknown:
+        raise _fail(f"unknown model role {unknown[0]!r}; choose from {', '.join(registry)}")
+    return registry, (requested or list(registry))
+
+
+@models_app.command("list")
+def list_models(models_dir: Optional[Path] = ModelsDirOpt) -> None:
+    """Each role with its model id, pinned revision, and where it was found (or how to fetch it)."""
+    config = Config(models_dir=models_dir)
+    registry, roles = _roles([])
+    for role in roles:
+        spec = registry[role]
+        try:
+            found = locate(role, config, registry)
+            where = f"found {found.source} {found.path} rev {found.revision}"
+            if found.model_id != spec.hub_id:
+                where += f" ({found.model_id}{', tiny test model' if found.tiny else ''})"
+        except ModelError as exc:
+            where = f"missing: {exc.reason}; fetch: mtqa models pull {role}"
+        typer.echo(f"{role}\t{spec.hub_id}@{spec.revision}\t{spec.kind}\t{where}")
+
+
+@models_app.command()
+def pull(
+    roles: List[str] = typer.Argument(None, help="Roles to fetch (default: all)."),
+    models_dir: Optional[Path] = typer.Option(
+        None, "--models-dir", help="Download into DIR/<role>/ instead of the Hugging Face cache."),
+) -> None:
+    """Fetch models (safetensors and tokenizer files only) from the Hugging Face Hub."""
+    registry, chosen = _roles(list(roles or []))
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        raise _fail("pulling models needs huggingface_hub: pip install 'mtqa[pull]'") from None
+    for role in chosen:
+        spec = registry[role]
+        target = models_dir / role if models_dir is not None else None
+        try:
+            path = snapshot_download(spec.hub_id, revision=spec.revision, allow_patterns=PULL_PATTERNS,
+                                     local_dir=str(target) if target else None)
+        except Exception as exc:  # the hub client raises many types for "no network"; report, don't trace
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise _fail(f"cannot fetch {spec.hub_id} (network unavailable?): {message}") from None
+        if target is not None:
+            (target / MARKER).write_text(json.dumps({"model_id": spec.hub_id, "revision": spec.revision},
+                                                    indent=2, sort_keys=True) + "\n", "utf-8")
+        typer.echo(f"{role}\t{spec.hub_id}\t{path}")
+
+
+@models_app.command()
+def verify(models_dir: Optional[Path] = ModelsDirOpt,
+           require_models: bool = typer.Option(False, "--require-models", help="A missing model fails too.")) -> None:
+    """Load every present model (safetensors only), run it once and print its revision."""
+    from mtqa.models import ModelContext
+
+    context = ModelContext(Config(models_dir=models_dir))
+    registry, roles = _roles([])
+    failed = False
+    for role in roles:
+        spec = registry[role]
+        try:
+            if spec.kind == "marian":
+                model = context.translator(role)
+                model.translate(["This is a test."])
+            else:
+                model = context.language_model(role)
+                model.score(["This is a test."])
+            typer.echo(f"{role}\t{model.model_id}@{model.revision}\tok")
+        except ModelMissing as exc:
+            failed = failed or require_models
+            typer.echo(f"{role}\t{spec.hub_id}\tmissing: {exc.reason}")
+        except ModelError as exc:
+            failed = True
+            typer.echo(f"{role}\t{spec.hub_id}\tbroken: {exc.reason}")
+        except (OSError, ValueError, RuntimeError) as exc:
+            failed = True
+            typer.echo(f"{role}\t{spec.hub_id}\tbroken: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    if failed:
+        raise _fail("some models are missing or broken (see above); " + fetch_hint("ROLE"))
+
+
+@models_app.command("build-tiny")
+def build_tiny_cmd(directory: Path = typer.Argument(..., help="Where to write the tiny model set.")) -> None:
+    """Build tiny random-weight models (real classes) for tests and offline demos; scores mean nothing."""
+    from mtqa.tiny import build_tiny
+
+    try:
+        out = build_tiny(directory)
+    except OSError as exc:
+        raise _fail(f"cannot write tiny models to {directory}: {exc.strerror or exc}") from None
+    for role in load_registry():
+        typer.echo(f"{role}\t{out / role}")
+    typer.echo(f"use with: mtqa flags ARTICLE --models-dir {out}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``mtqa models ...`` to ``app``."""
+    app.add_typer(models_app, name="models")
+

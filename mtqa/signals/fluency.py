@@ -1,12 +1,62 @@
-"""The fluency signal (placeholder until the model layer lands)."""
+"""Fluency: how natural the English reads to a causal language model, on its own.
+
+Machine translation of news fails in two ways; likelihood catches words the (back-)translation
+does not support, fluency catches English that no native writer would produce, whatever the
+source said. Optionally SLOR (LM log-prob minus unigram log-prob, per token) so rare names and
+numbers are not mistaken for disfluency.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from collections.abc import Sequence
 
 from mtqa.config import Config
-from mtqa.signals.base import SignalUnavailable
+from mtqa.models import ModelContext, needed_by
+from mtqa.signals.wordscores import SUSPECT_MARGIN, WORD, suspects, word_scores, words_of_offsets
+from mtqa.types import Sentence, SignalResult
+
+UNIGRAM_FLOOR = 1e-9  # wordfreq gives 0 for unseen words; treat them as very rare, not impossible
 
 
-def build(config: Config, context: Any):
-    raise SignalUnavailable("fluency", "not available in this build")
+def unigram_logprob(word: str) -> float:
+    from wordfreq import word_frequency
+
+    return math.log(max(word_frequency(word, "en"), UNIGRAM_FLOOR))
+
+
+class FluencySignal:
+    name = "fluency"
+    version = "1"
+    suspect_margin = SUSPECT_MARGIN  # nats below the sentence mean for a word to be suspect
+
+    def __init__(self, config: Config, context: ModelContext):
+        self.config = config
+        self.lm = context.language_model(config.fluency_model)
+
+    def signature(self) -> str:
+        parts = [f"{self.name}:{self.version}", f"{self.lm.model_id}@{self.lm.revision}", "word:min"]
+        if self.config.slor:
+            import wordfreq
+
+            parts.append(f"slor:wordfreq-{getattr(wordfreq, '__version__', 'unknown')}")
+        return "+".join(parts)
+
+    def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
+        texts = [s.text for s in sentences]
+        out = []
+        for text, scored in zip(texts, self.lm.score(texts)):
+            lps = scored.logprobs
+            mean = sum(lps) / len(lps) if lps else 0.0
+            values = {"mean_logprob": mean, "perplexity": math.exp(min(-mean, 700.0))}
+            if self.config.slor:
+                unigram = sum(unigram_logprob(m.group()) for m in WORD.finditer(text))
+                values["slor"] = (sum(lps) - unigram) / len(lps) if lps else 0.0
+            words = word_scores(text, words_of_offsets(text, scored.offsets), lps)
+            out.append(SignalResult(self.name, values, suspects(text, words, mean, self.suspect_margin)))
+        return out
+
+
+def build(config: Config, context: ModelContext) -> FluencySignal:
+    with needed_by(FluencySignal.name):
+        return FluencySignal(config, context)

@@ -1,0 +1,212 @@
+"""The transformers backend: MarianMT translation and forced decoding, and causal-LM scoring.
+
+Every call takes a list, sorts it by length, runs it in batches of ``batch_size`` and restores the
+input order, so scores do not depend on the batch size. Inputs longer than the model accepts are
+truncated (the scores then cover the part the model saw) instead of crashing the check.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from mtqa.translate.base import TokenScores, Translation
+
+if TYPE_CHECKING:
+    from mtqa.models import LocatedModel
+
+T = TypeVar("T")
+R = TypeVar("R")
+LOGPROB_FLOOR = -100.0  # keeps every value finite even if a model gives a token zero probability
+
+
+def _quiet() -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
+def in_length_order(items: Sequence[T], key: Callable[[T], int], batch_size: int,
+                    run: Callable[[list[T]], list[R]]) -> list[R]:
+    """Run ``run`` over batches of items sorted by ``key`` and give results back in input order."""
+    order = sorted(range(len(items)), key=lambda i: (key(items[i]), i))
+    out: list[R | None] = [None] * len(items)
+    for b in range(0, len(order), batch_size):
+        idx = order[b:b + batch_size]
+        for i, result in zip(idx, run([items[i] for i in idx])):
+            out[i] = result
+    return out  # type: ignore[return-value]
+
+
+def _finite(x: float) -> float:
+    return x if math.isfinite(x) and x > LOGPROB_FLOOR else LOGPROB_FLOOR
+
+
+def _max_length(model, tokenizer) -> int:
+    limits = [getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", None),
+              getattr(tokenizer, "model_max_length", None)]
+    usable = [int(x) for x in limits if isinstance(x, int) and 0 < x < 1_000_000]
+    return min(usable) if usable else 512
+
+
+def _load(located: LocatedModel, auto_class: str, device: str):
+    import transformers
+
+    _quiet()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(located.path), local_files_only=True)
+    model = getattr(transformers, auto_class).from_pretrained(
+        str(located.path), local_files_only=True, use_safetensors=True, trust_remote_code=False)
+    return model.to(device).eval(), tokenizer
+
+
+class HFTranslator:
+    """Translator protocol over a MarianMT model (greedy by default, deterministic)."""
+
+    backend = "hf"
+
+    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int):
+        self.model, self.tokenizer = model, tokenizer
+        self.model_id, self.revision = model_id, revision
+        self.device, self.batch_size = device, batch_size
+        self.max_length = _max_length(model, tokenizer)
+        self.start_id = model.config.decoder_start_token_id
+        self.eos_id = model.config.eos_token_id
+        self.pad_id = model.config.pad_token_id
+
+    @classmethod
+    def load(cls, located: LocatedModel, device: str, batch_size: int) -> HFTranslator:
+        model, tokenizer = _load(located, "AutoModelForSeq2SeqLM", device)
+        # A forced end-of-sentence at the length limit would depend on the longest sentence in the
+        # batch; outputs are cut per sentence instead (see _output_limit).
+        model.generation_config.forced_eos_token_id = None
+        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size)
+
+    def _encode(self, texts: Sequence[str]):
+        enc = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True,
+                             max_length=self.max_length)
+        return enc.to(self.device)
+
+    def _output_limit(self, source_len: int) -> int:
+        """Most output tokens for one input; per sentence, so a batch-mate never changes a result."""
+        return min(self.max_length - 1, int(source_len * 1.5) + 10)
+
+    def translate(self, texts: Sequence[str], beam: int = 1) -> list[Translation]:
+        return in_length_order(list(texts), len, self.batch_size, lambda batch: self._translate(batch, beam))
+
+    def _translate(self, texts: list[str], beam: int) -> list[Translation]:
+        import torch
+
+        enc = self._encode(texts)
+        lengths = enc["attention_mask"].sum(dim=1).tolist()
+        limit = max(self._output_limit(n) for n in lengths)
+        with torch.inference_mode():
+            generated = self.model.generate(**enc, num_beams=beam, do_sample=False, max_new_tokens=limit,
+                                            min_new_tokens=0)
+        labels = []
+        for row, n in zip(generated.tolist(), lengths):
+            ids = row[1:] if row and row[0] == self.start_id else row
+            if self.eos_id in ids:
+                ids = ids[:ids.index(self.eos_id) + 1]
+            labels.append([i for i in ids if i != self.pad_id][:self._output_limit(n)])
+        logprobs = self._forced(enc, labels)
+        out = []
+        for ids, lps in zip(labels, logprobs):
+            text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+            mean = sum(lps) / len(lps) if lps else 0.0
+            out.append(Translation(text, mean))
+        return out
+
+    def _forced(self, enc, labels: list[list[int]]) -> list[list[float]]:
+        """Log-probability of each label token given the source and the label prefix."""
+        import torch
+
+        width = max([len(ids) for ids in labels] + [1])
+        target = torch.full((len(labels), width), self.pad_id, dtype=torch.long)
+        for r, ids in enumerate(labels):
+            target[r, :len(ids)] = torch.tensor(ids, dtype=torch.long)
+        decoder_input = torch.full_like(target, self.pad_id)
+        decoder_input[:, 0] = self.start_id
+        decoder_input[:, 1:] = target[:, :-1]
+        with torch.inference_mode():
+            logits = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
+                                decoder_input_ids=decoder_input.to(self.device)).logits
+            logprobs = torch.log_softmax(logits.float(), dim=-1)
+            picked = logprobs.gather(-1, target.to(self.device).unsqueeze(-1)).squeeze(-1).cpu()
+        return [[_finite(x) for x in picked[r, :len(ids)].tolist()] for r, ids in enumerate(labels)]
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
+        """Forced decoding: per-piece log-probs of each target given its source (plus end-of-sentence)."""
+        if len(sources) != len(targets):
+            raise ValueError("score() needs as many sources as targets")
+        pairs = list(zip(sources, targets))
+        return in_length_order(pairs, lambda p: len(p[0]) + len(p[1]), self.batch_size, self._score)
+
+    def _score(self, pairs: list[tuple[str, str]]) -> list[TokenScores]:
+        enc = self._encode([s for s, _ in pairs])
+        labels = self.tokenizer(text_target=[t for _, t in pairs], truncation=True,
+                                max_length=self.max_length)["input_ids"]
+        out = []
+        for ids, lps in zip(labels, self._forced(enc, labels)):
+            pieces = ids[:-1] if ids and ids[-1] == self.eos_id else ids
+            out.append(TokenScores(tuple(self.tokenizer.convert_ids_to_tokens(pieces)), tuple(lps)))
+        return out
+
+
+@dataclass(frozen=True)
+class LMScores:
+    """Causal-LM log-probability of every token of a text, with the token's character span."""
+
+    tokens: tuple[str, ...]
+    offsets: tuple[tuple[int, int], ...]
+    logprobs: tuple[float, ...]
+
+
+class HFCausalLM:
+    """Scores texts under a causal LM; each text is scored after a beginning-of-text token."""
+
+    backend = "hf"
+
+    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int):
+        self.model, self.tokenizer = model, tokenizer
+        self.model_id, self.revision = model_id, revision
+        self.device, self.batch_size = device, batch_size
+        self.max_length = _max_length(model, tokenizer)
+        bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
+        if bos is None:
+            raise ValueError(f"{model_id}: the tokenizer has no beginning- or end-of-text token")
+        self.bos_id = bos
+
+    @classmethod
+    def load(cls, located: LocatedModel, device: str, batch_size: int) -> HFCausalLM:
+        model, tokenizer = _load(located, "AutoModelForCausalLM", device)
+        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size)
+
+    def score(self, texts: Sequence[str]) -> list[LMScores]:
+        return in_length_order(list(texts), len, self.batch_size, self._score)
+
+    def _score(self, texts: list[str]) -> list[LMScores]:
+        import torch
+
+        enc = self.tokenizer(texts, add_special_tokens=False, truncation=True, max_length=self.max_length - 1,
+                             return_offsets_mapping=True)
+        rows = [[self.bos_id] + ids for ids in enc["input_ids"]]
+        width = max(len(r) for r in rows)
+        ids = torch.full((len(rows), width), self.bos_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for r, row in enumerate(rows):
+            ids[r, :len(row)] = torch.tensor(row, dtype=torch.long)
+            mask[r, :len(row)] = 1
+        with torch.inference_mode():
+            logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+            logprobs = torch.log_softmax(logits[:, :-1].float(), dim=-1)
+            picked = logprobs.gather(-1, ids[:, 1:].to(self.device).unsqueeze(-1)).squeeze(-1).cpu()
+        out = []
+        for r, row in enumerate(rows):
+            n = len(row) - 1
+            out.append(LMScores(tuple(self.tokenizer.convert_ids_to_tokens(row[1:])),
+                                tuple(tuple(o) for o in enc["offset_mapping"][r]),
+                                tuple(_finite(x) for x in picked[r, :n].tolist())))
+        return out
