@@ -41,6 +41,8 @@ def codes(signal, text, kind="body"):
     ("Was arrested in Hamburg on Friday evening.", "no-subject", "Was arrested"),
     ("The party accused the minister of spreading Fakenews.", "untranslated", "Fakenews"),
     ("The Bundesregierung approved the new budget on Tuesday.", "untranslated", "Bundesregierung"),
+    ("The ministers announced to the press on Friday of the new rules.", "missing-object", "announced"),
+    ("The police confirmed on Sunday.", "missing-object", "confirmed"),
 ])
 def test_parse_detectors_find_their_pattern(signal, text, code, span):
     found = [(c, s, sev) for c, s, sev in flags_of(signal, text) if c == code]
@@ -58,6 +60,11 @@ def test_parse_detectors_find_their_pattern(signal, text, code, span):
     "He felt Angst about the Zeitgeist of the Kindergarten years.",
     "Chancellor Angela Merkel met Olaf Scholz in Düsseldorf.",
     "The talks, which began in March, ended on Friday.",
+    "The ministry announced on Monday that the talks had failed.",
+    "As announced, the new rules apply from January.",
+    "The report, which the ministry published, contains errors.",
+    "The plan was announced to the press on Friday.",
+    "She informed the minister of the decision.",
 ])
 def test_fluent_sentences_raise_no_flag(signal, text):
     assert codes(signal, text) == set()
@@ -110,5 +117,5 @@ def test_seed_article_garbles_are_found_and_fine_sentences_left_alone(signal):
     flagged = {label: 0 for label, _ in labelled}
     for (label, _), sc in zip(labelled, scored):
         flagged[label] += sc.severity in ("major", "minor")
-    assert flagged["garbled"] >= 4  # of 7 — see docs/detectors.md for the measured figure
+    assert flagged["garbled"] >= 5  # of 7 — see docs/detectors.md for the measured figure
     assert flagged["ok"] <= 2  # of 19

@@ -25,6 +25,26 @@ _PERSON_VERBS = {
 _TRAILING_FUNCTION_TAGS = {"DT", "IN", "CC", "TO", "PRP$", "WDT", "WP", "PDT", "POS"}
 _FINAL_PUNCT = tuple(".!?…:;\"”’')]»")
 _OBJECT_PRONOUNS = {"me", "him", "us", "them", "whom"}
+# Verbs that cannot stand without what they convey, give or contain: "agencies announced to the
+# President in March" has lost what was announced. Lemmas; phrasal uses (a particle) are skipped.
+_OBJECT_VERBS = {
+    "announce", "reveal", "mention", "describe", "inform", "notify", "accuse", "provide", "contain",
+    "include", "require", "obtain", "deliver", "convey", "grant", "award", "submit", "receive",
+    "acquire", "purchase", "possess", "cause", "present", "express", "confirm",
+}
+
+
+def _regular_forms(lemma: str) -> set[str]:
+    """Base, third person and past of a regular verb (announce → announces, announced)."""
+    if lemma.endswith("e"):
+        return {lemma, lemma + "s", lemma + "d"}
+    if lemma.endswith(("ss", "sh", "ch")):
+        return {lemma, lemma + "es", lemma + "ed"}
+    return {lemma, lemma + "s", lemma + "ed"}
+
+
+_OBJECT_VERB_FORMS = {form: lemma for lemma in _OBJECT_VERBS for form in _regular_forms(lemma)}
+_OBJECT_DEPS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "csubj", "advcl", "conj", "prt", "dative"}
 
 
 def dangling_preposition(doc) -> list[Finding]:
@@ -130,6 +150,34 @@ def object_pronoun_subject(doc) -> list[Finding]:
             and (_is_finite(t.head) or any(_is_finite(c) for c in t.head.children if c.dep_ == "aux"))]
 
 
+def missing_object(doc) -> list[Finding]:
+    """A finite, active verb that needs an object (announce, reveal, provide...) but has none."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in _OBJECT_VERB_FORMS or tok.tag_ not in ("VBD", "VBZ", "VBP", "VBN", "VB"):
+            continue
+        if tok.dep_ in ("relcl", "acl", "conj", "amod", "advcl", "xcomp", "pcomp", "csubj") or tok.i == len(doc) - 1:
+            continue  # the object is elsewhere (relative clause, coordination) or the parse is unsure
+        deps = {c.dep_ for c in tok.children}
+        if deps & _OBJECT_DEPS or "auxpass" in deps or "nsubjpass" in deps:
+            continue
+        if tok.tag_ in ("VBN", "VB") and not any(c.dep_ == "aux" for c in tok.children):
+            continue
+        if any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+            continue  # "as announced"
+        if not any(c.dep_ in ("nsubj", "expl") for c in tok.children):
+            continue  # questions and fragments: leave them to the other detectors
+        out.append(Finding("missing-object",
+                           f"{tok.text!r} has no object: what was {_past(tok.lower_)} is missing",
+                           "minor", tok.idx, tok.idx + len(tok.text)))
+    return out
+
+
+def _past(form: str) -> str:
+    lemma = _OBJECT_VERB_FORMS[form]
+    return lemma + "d" if lemma.endswith("e") else lemma + "ed"
+
+
 def truncated(doc) -> list[Finding]:
     """A sentence that stops on an article, preposition or conjunction, or on a comma."""
     toks = [t for t in doc if not t.is_space]
@@ -147,4 +195,4 @@ def _is_finite(tok) -> bool:
 
 
 DETECTORS = (dangling_preposition, verbless_clause, missing_finite_verb, missing_subject,
-             demonstrative_person, object_pronoun_subject, truncated)
+             demonstrative_person, object_pronoun_subject, missing_object, truncated)
