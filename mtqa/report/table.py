@@ -41,6 +41,11 @@ def flag_spans(s: SentenceScore) -> list[tuple[int, int]]:
     return spans
 
 
+def clean_lines(text: str) -> str:
+    """Like ``clean`` but keeps line breaks."""
+    return "\n".join(clean(line) for line in text.split("\n"))
+
+
 def marked_sentence(s: SentenceScore, plain: bool = False) -> Text:
     """The sentence with every flag's span inside it underlined, or in [[brackets]] without colour."""
     sent = s.sentence
@@ -134,11 +139,19 @@ class TableWriter:
         self._footer(report)
 
     def _footer(self, report: DocumentReport) -> None:
-        for skipped in report.skipped_signals:
-            fix = f" (fix: {skipped.fix})" if skipped.fix else ""
-            self.console.print(Text(f"skipped {skipped.name}: {skipped.reason}{fix}", style="dim yellow"))
-        self.console.print(Text(f"signature: {report.signature}", style="dim"))
+        self._skipped_and_signature(report)
         self.console.print()
+
+    def _skipped_and_signature(self, report: DocumentReport) -> None:
+        """Skipped signals grouped by cause (one model missing skips two signals), then the signature."""
+        causes: dict[tuple[str, str | None], list[str]] = {}
+        for s in report.skipped_signals:
+            causes.setdefault((s.reason, s.fix), []).append(s.name)
+        for (reason, fix), names in causes.items():
+            line = f"skipped {', '.join(names)}: {reason}" + (f"\n  fix: {fix}" if fix else "")
+            self.console.print(Text(clean_lines(line), style="yellow"), soft_wrap=True)
+        if report.signature:
+            self.console.print(Text(f"signature: {clean(report.signature)}", style="dim"), soft_wrap=True)
 
     def _articles(self) -> None:
         c = self.console
@@ -160,9 +173,6 @@ class TableWriter:
                         clean("; ".join(reasons))]
             table.add_row(*row)
         c.print(table)
-        if self.reports:
-            skipped = self.reports[0].skipped_signals
-            for s in skipped:
-                fix = f" (fix: {s.fix})" if s.fix else ""
-                c.print(Text(f"skipped {s.name}: {s.reason}{fix}", style="dim yellow"))
-            c.print(Text(f"signature: {self.reports[0].signature}", style="dim"))
+        checked = [r for r in self.reports if not r.error]
+        if checked:
+            self._skipped_and_signature(checked[0])
