@@ -6,6 +6,7 @@ import pytest
 
 from mtqa.signals.rules.characters import foreign_script, invisible_controls, mojibake
 from mtqa.signals.rules.repetition import repeated_words
+from mtqa.signals.rules import typography
 from mtqa.signals.rules.typography import german_typography, unbalanced
 
 
@@ -85,3 +86,30 @@ def test_repeated_words_span_all_copies(text, span, suggestion):
 @pytest.mark.parametrize("text", ["He had had enough.", "Bye, bye, she said.", "Rooms 12 12 and 14.", "The cat sat."])
 def test_legitimate_doubles_are_not_repeats(text):
     assert repeated_words(text) == []
+
+
+@pytest.mark.parametrize("text, count", [
+    ("The council met , and the mayor spoke .", 2),
+    ("Officials ( speaking anonymously ) confirmed it.", 2),
+    ("Did the vote pass ?", 1),
+])
+def test_tokenized_spacing_is_flagged_with_the_space_as_span(text, count):
+    found = typography.spacing(text)
+    assert len(found) == count
+    assert all(text[f.start:f.end].isspace() and f.suggestion == "" for f in found)
+
+
+@pytest.mark.parametrize("text", ["Prices rose 5 % in May.", "Wait ... what happened?", "It is 5 p.m. in Berlin."])
+def test_ordinary_spacing_is_not_flagged(text):
+    assert typography.spacing(text) == []
+
+
+@pytest.mark.parametrize("text, first", [("the ministry said on Monday.", "the"), ("“the talks failed,” he said.", "the")])
+def test_lowercase_sentence_start_is_flagged(text, first):
+    (found,) = typography.lowercase_start(text)
+    assert text[found.start:found.end] == first[0] and found.suggestion == first[0].upper()
+
+
+@pytest.mark.parametrize("text", ["iPhone sales fell in May.", "The ministry said so.", "eBay shares rose.", "42 people died."])
+def test_capitalised_or_brand_starts_are_not_flagged(text):
+    assert typography.lowercase_start(text) == []

@@ -19,7 +19,8 @@ from mtqa.signals.rules.oddity import default_table
 from mtqa.types import Sentence, SignalResult
 
 TEXT_DETECTORS = (characters.mojibake, characters.invisible_controls, characters.foreign_script,
-                  typography.german_typography, typography.unbalanced, repetition.repeated_words)
+                  typography.german_typography, typography.unbalanced, typography.spacing,
+                  typography.lowercase_start, repetition.repeated_words)
 # Headlines and cross-headings are written without verbs and final stops.
 PROSE_ONLY = {syntax.missing_finite_verb, syntax.missing_subject, syntax.truncated}
 BATCH_SIZE = 128

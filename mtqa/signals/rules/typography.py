@@ -103,3 +103,31 @@ def _unpaired(ch: str, i: int) -> Finding:
     if ch in "“”":
         return Finding("unbalanced-quote", f"quotation mark {ch} has no partner in this sentence", "info", i, i + 1)
     return Finding("unbalanced-bracket", f"bracket {ch} has no partner: text may be missing", "minor", i, i + 1)
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w\"”’)\]])(\s+)(?=[,;:!?]|\.(?!\.)(?:\s|$)|\))")
+_SPACE_AFTER_OPEN = re.compile(r"(?<=\()(\s+)(?=\w)")
+_FIRST_WORD = re.compile(r"^[\"'“‘«(\[]*([^\W\d_]+)")
+
+
+def spacing(text: str) -> list[Finding]:
+    """Tokenizer output left in the copy: "the report , however ." / "( dpa )"."""
+    out = []
+    for m in list(_SPACE_BEFORE_PUNCT.finditer(text)) + list(_SPACE_AFTER_OPEN.finditer(text)):
+        out.append(Finding("spacing", "space before punctuation (or inside brackets): tokenized text",
+                           "minor", m.start(1), m.end(1), ""))
+    return out
+
+
+def lowercase_start(text: str) -> list[Finding]:
+    """A sentence that begins with a lowercase common word ("the ministry said…")."""
+    from wordfreq import zipf_frequency
+
+    m = _FIRST_WORD.match(text)
+    if not m:
+        return []
+    word = m.group(1)
+    if not word.islower() or zipf_frequency(word, "en") < 3.0:
+        return []  # "iPhone", "eBay", "de Gaulle" and rare words may start lowercase
+    return [Finding("lowercase-start", f"the sentence starts with lowercase {word!r}", "minor",
+                    m.start(1), m.start(1) + 1, word[0].upper())]
