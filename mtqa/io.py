@@ -31,6 +31,7 @@ class Source:
 
     path: str  # as shown in reports; "-" for stdin
     real: Path | None  # None for stdin
+    problem: str | None = None  # why it cannot be read (kept to report in its place in a batch)
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
@@ -65,35 +66,45 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise InputError(f"{path}: not valid {encoding.upper()} despite its byte-order mark") from None
 
 
-def expand_paths(patterns: Sequence[str]) -> list[Source]:
-    """Files, directories (their text files, sorted) and globs, in the order given; ``-`` is stdin."""
+def expand_paths(patterns: Sequence[str], keep_going: bool = False) -> list[Source]:
+    """Files, directories (their text files, sorted) and globs, in the order given; ``-`` is stdin.
+
+    A pattern that names nothing readable raises ``InputError``; with ``keep_going`` it becomes a
+    Source with a ``problem`` instead, so a batch reports it in place and goes on.
+    """
     if not patterns:
         raise InputError("no input: give one or more files, directories or globs (or - for stdin)")
     out: list[Source] = []
     for pattern in patterns:
-        if pattern == "-":
-            out.append(Source("-", None))
-            continue
-        if glob.has_magic(pattern):
-            matches = sorted(glob.glob(pattern, recursive=True))
-            files = [m for m in matches if os.path.isfile(m)]
-            if not files:
-                raise InputError(f"{pattern}: no file matches this pattern")
-            out.extend(Source(m, Path(m)) for m in files)
-            continue
-        p = Path(pattern)
-        if _is_symlink_loop(p):
-            raise InputError(f"{pattern}: symbolic link loop")
-        if p.is_dir():
-            files = _article_files(p)
-            if not files:
-                raise InputError(f"{pattern}: directory has no article files ({', '.join(TEXT_SUFFIXES)})")
-            out.extend(Source(str(f), f) for f in files)
-        elif p.exists():
-            out.append(Source(pattern, p))
-        else:
-            raise InputError(f"{pattern}: no such file or directory")
+        try:
+            out.extend(_expand(pattern))
+        except InputError as exc:
+            if not keep_going:
+                raise
+            out.append(Source(pattern, None, str(exc)))
     return out
+
+
+def _expand(pattern: str) -> list[Source]:
+    """The sources one pattern names."""
+    if pattern == "-":
+        return [Source("-", None)]
+    if glob.has_magic(pattern):
+        files = [m for m in sorted(glob.glob(pattern, recursive=True)) if os.path.isfile(m)]
+        if not files:
+            raise InputError(f"{pattern}: no file matches this pattern")
+        return [Source(m, Path(m)) for m in files]
+    p = Path(pattern)
+    if _is_symlink_loop(p):
+        raise InputError(f"{pattern}: symbolic link loop")
+    if p.is_dir():
+        files = _article_files(p)
+        if not files:
+            raise InputError(f"{pattern}: directory has no article files ({', '.join(TEXT_SUFFIXES)})")
+        return [Source(str(f), f) for f in files]
+    if p.exists():
+        return [Source(pattern, p)]
+    raise InputError(f"{pattern}: no such file or directory")
 
 
 def _is_symlink_loop(p: Path) -> bool:
@@ -128,6 +139,8 @@ def too_large(path: str, max_bytes: int) -> InputError:
 
 def read_bytes(source: Source, max_bytes: int) -> bytes:
     """At most ``max_bytes`` bytes: a larger input is refused before it fills memory."""
+    if source.problem:
+        raise InputError(source.problem)
     try:
         if source.real is None:
             data = sys.stdin.buffer.read(max_bytes + 1)
