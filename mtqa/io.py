@@ -37,26 +37,32 @@ class Source:
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode bytes to text and say which encoding was assumed.
 
-    Order: BOMs (UTF-8, UTF-16), strict UTF-8, then Windows-1252 for Western European text.
-    Binary data (NUL bytes outside UTF-16) is refused rather than guessed at.
+    Order: BOMs (UTF-8, UTF-16), strict UTF-8, then Windows-1252 for Western European text (Latin-1
+    where a byte is unassigned in Windows-1252). Binary data (NUL bytes outside UTF-16, or more
+    than 1 % control characters) is refused rather than guessed at.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8):], "utf-8", path), "utf-8-sig"
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return _strict(data, "utf-16", path), "utf-16"
-    if b"\x00" in data:
+        text, encoding = _strict(data[len(codecs.BOM_UTF8):], "utf-8", path), "utf-8-sig"
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        text, encoding = _strict(data, "utf-16", path), "utf-16"
+    elif b"\x00" in data:
         raise InputError(f"{path}: binary data (NUL bytes), not a text article")
+    else:
+        text, encoding = _guess(data)
+    if sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f") > len(text) // 100 + 1:
+        raise InputError(f"{path}: binary data (control bytes), not a text article")
+    return text, encoding
+
+
+def _guess(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        text, encoding = data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d are unassigned in Windows-1252
-        text, encoding = data.decode("latin-1"), "latin-1"
-    if sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f") > len(text) // 100 + 1:
-        raise InputError(f"{path}: binary data (control bytes), not a text article")
-    return text, encoding
+        return data.decode("latin-1"), "latin-1"
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
