@@ -39,7 +39,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
 
     Order: BOMs (UTF-8, UTF-16), strict UTF-8, then Windows-1252 for Western European text (Latin-1
     where a byte is unassigned in Windows-1252). Binary data (NUL bytes outside UTF-16, or more
-    than 1 % control characters) is refused rather than guessed at.
+    than 5 % control characters) is refused; a few stray escape codes in a story are not rather than guessed at.
     """
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = _strict(data[len(codecs.BOM_UTF8):], "utf-8", path), "utf-8-sig"
@@ -49,7 +49,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         raise InputError(f"{path}: binary data (NUL bytes), not a text article")
     else:
         text, encoding = _guess(data)
-    if sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f") > len(text) // 100 + 1:
+    if sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f") > len(text) // 20 + 8:
         raise InputError(f"{path}: binary data (control bytes), not a text article")
     return text, encoding
 
