@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass, replace
 
+from mtqa.segment import LineIndex
 from mtqa.types import Flag, Sentence
 
 _BLOCK = ("p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
@@ -106,7 +107,7 @@ def _printable(decoded: str) -> str:
     return "".join(ch if ch.isprintable() or ch in "\t\n" else "\ufffd" for ch in decoded)
 
 
-def original_sentence(s: Sentence, plain: PlainText, index: "LineIndexLike") -> Sentence:
+def original_sentence(s: Sentence, plain: PlainText, index: LineIndex) -> Sentence:
     """A sentence found in the plain text, placed in the original file (its text stays plain)."""
     start, end = plain.span(s.start, s.end)
     line, col = index.line_col(start)
@@ -116,7 +117,3 @@ def original_sentence(s: Sentence, plain: PlainText, index: "LineIndexLike") -> 
 def original_flag(flag: Flag, plain: PlainText) -> Flag:
     start, end = plain.span(flag.start, flag.end)
     return replace(flag, start=start, end=end)
-
-
-class LineIndexLike:  # the protocol of mtqa.segment.LineIndex, named here for the type hint
-    def line_col(self, offset: int) -> tuple[int, int]: ...

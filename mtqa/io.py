@@ -12,9 +12,9 @@ import glob
 import json
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from mtqa.types import Document
 
@@ -43,7 +43,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     """
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = _strict(data[len(codecs.BOM_UTF8):], "utf-8", path), "utf-8-sig"
-    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _strict(data, "utf-16", path), "utf-16"
     elif b"\x00" in data:
         raise InputError(f"{path}: binary data (NUL bytes), not a text article")

@@ -13,8 +13,8 @@ characters stays under 512 tokens with room for the special tokens, whatever the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from mtqa.segment import LineIndex
 from mtqa.types import Document, Sentence

@@ -7,8 +7,8 @@ the check fail becomes an error report and the batch goes on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Iterable, Iterator
 
 from mtqa import __version__, offline
 from mtqa.config import Config

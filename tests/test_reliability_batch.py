@@ -156,13 +156,12 @@ def test_unwritable_output_is_one_line(cli, tmp_path, seed_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("MTQA_SLOW"), reason="100k-sentence batch: set MTQA_SLOW=1 (make fuzz)")
+@pytest.mark.skipif(not os.environ.get("MTQA_SLOW"), reason="100k-sentence batch (about 2 s): set MTQA_SLOW=1 to run it")
 def test_hundred_thousand_sentences_model_free(cli, tmp_path):
     feed = tmp_path / "feed.jsonl"
     sentence = "Ministers met in Berlin on Monday and agreed on a plan."
     with open(feed, "w") as fh:
-        for i in range(1000):
-            fh.write(json.dumps({"id": f"a{i}", "text": " ".join([sentence] * 100)}) + "\n")
+        fh.writelines(json.dumps({"id": f"a{i}", "text": " ".join([sentence] * 100)}) + "\n" for i in range(1000))
     out = tmp_path / "out.jsonl"
     start = time.perf_counter()
     result = cli("score", feed, "--feed", *RULES, "--format", "jsonl", "-o", out)
