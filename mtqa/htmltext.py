@@ -12,8 +12,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from mtqa.segment import LineIndex
 from mtqa.types import Flag, Sentence
 
 _BLOCK = ("p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
@@ -105,6 +105,12 @@ def to_plain(text: str) -> PlainText:
 def _printable(decoded: str) -> str:
     """An entity for a control character (``&#27;``) must not smuggle it into the plain text."""
     return "".join(ch if ch.isprintable() or ch in "\t\n" else "\ufffd" for ch in decoded)
+
+
+class LineIndex(Protocol):
+    """``mtqa.segment.LineIndex`` (not imported: the segmenter may call this module)."""
+
+    def line_col(self, offset: int) -> tuple[int, int]: ...
 
 
 def original_sentence(s: Sentence, plain: PlainText, index: LineIndex) -> Sentence:
