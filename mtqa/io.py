@@ -49,6 +49,8 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         raise InputError(f"{path}: binary data (NUL bytes), not a text article")
     else:
         text, encoding = _guess(data)
+    if "\x00" in text:  # after a BOM too: a BOM in front of an image is still an image
+        raise InputError(f"{path}: binary data (NUL bytes), not a text article")
     if sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f") > len(text) // 20 + 8:
         raise InputError(f"{path}: binary data (control bytes), not a text article")
     return text, encoding

@@ -64,6 +64,8 @@ def test_encodings_are_detected_and_recorded(cli, tmp_path, data, encoding):
     (codecs.BOM_UTF8 + b"caf\xe9 \xff", "not valid UTF-8"),
     (codecs.BOM_UTF16_LE + b"\x00\xd8", "not valid UTF-16"),  # a lone surrogate
     (bytes(range(1, 32)) * 10, "binary data"),
+    (codecs.BOM_UTF8 + b"\x00\x00PNG", "binary data"),  # found by the fuzz suite
+    (codecs.BOM_UTF16_LE + "text\x00more".encode("utf-16-le"), "binary data"),
 ])
 def test_undecodable_input_is_one_line_and_exit_2(cli, tmp_path, data, needle):
     path = tmp_path / "broken.txt"
