@@ -1,18 +1,22 @@
 """The check itself: documents → sentences → signals → scores → reports.
 
 ``Checker`` loads models and builds signals once, then checks any number of documents; it never
-prints and never exits, so the CLI and the Python API share it.
+prints and never exits, so the CLI and the Python API share it. In a batch, an article that makes
+the check fail becomes an error report and the batch goes on.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
-from mtqa import __version__
+from mtqa import __version__, offline
 from mtqa.config import Config
+from mtqa.htmltext import PlainText, looks_like_html, original_flag, original_sentence, to_plain
+from mtqa.longsentences import MAX_CHARS, split_long_sentences
 from mtqa.models import ModelContext
 from mtqa.scoring import article_score, combine, load_profile
-from mtqa.segment import segment, segment_lines, segmenter_name
+from mtqa.segment import LineIndex, segment, segment_lines, segmenter_name
 from mtqa.signals.registry import build_signals
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
@@ -20,6 +24,8 @@ from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, Signal
 class Checker:
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
+        if self.config.offline:
+            offline.enforce()
         self.profile = load_profile(self.config.profile)
         self.context = ModelContext(self.config)
         self.signals, self.skipped = build_signals(self.config, self.context)
@@ -32,11 +38,28 @@ class Checker:
         parts += [f"{s.name}:skipped" for s in self.skipped]
         return "|".join(parts)
 
+    def _plain(self, document: Document) -> tuple[Document, PlainText | None]:
+        """The text the checks read: HTML pasted as text is reduced to what a reader sees."""
+        if not looks_like_html(document.text):
+            return document, None
+        plain = to_plain(document.text)
+        return replace(document, text=plain.text), plain
+
+    def _segment(self, work: Document) -> list[Sentence]:
+        sentences = segment_lines(work) if self.config.lines else segment(work)
+        return split_long_sentences(work, sentences, MAX_CHARS)
+
     def sentences(self, document: Document) -> list[Sentence]:
-        return segment_lines(document) if self.config.lines else segment(document)
+        work, plain = self._plain(document)
+        sentences = self._segment(work)
+        if plain is None:
+            return sentences
+        index = LineIndex(document.text)
+        return [original_sentence(s, plain, index) for s in sentences]
 
     def check_document(self, document: Document) -> DocumentReport:
-        sentences = self.sentences(document)
+        work, plain = self._plain(document)
+        sentences = self._segment(work)
         prose = [s for s in sentences if s.is_prose]
         results: dict[str, list[SignalResult]] = {}
         if prose:
@@ -49,6 +72,13 @@ class Checker:
         ordered = tuple(
             scored.get(s.index) or SentenceScore(s, None, None, (), {}) for s in sentences
         )
+        if plain is not None:
+            index = LineIndex(document.text)
+            ordered = tuple(
+                replace(s, sentence=original_sentence(s.sentence, plain, index),
+                        flags=tuple(original_flag(f, plain) for f in s.flags))
+                for s in ordered
+            )
         return DocumentReport(
             document=document,
             sentences=ordered,
@@ -57,6 +87,15 @@ class Checker:
             skipped_signals=tuple(self.skipped),
         )
 
+    def check_or_report(self, document: Document) -> DocumentReport:
+        """``check_document``, with a failure inside the check turned into an error report."""
+        try:
+            return self.check_document(document)
+        except Exception as exc:  # noqa: BLE001 - one article must not abort a batch
+            message = f"{document.path}: could not be checked ({type(exc).__name__}: {exc})"
+            return DocumentReport(document, (), None, self.signature, tuple(self.skipped),
+                                  error=message.splitlines()[0] if message else message)
+
     def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
         for document in documents:
-            yield self.check_document(document)
+            yield self.check_or_report(document)

@@ -10,6 +10,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from itertools import chain
 from typing import Iterator, List, Optional, TextIO
 
 import typer
@@ -17,7 +18,9 @@ import typer
 from mtqa import __version__
 from mtqa.config import ConfigError, load_config
 from mtqa.gate import FAIL_ON, Gate
-from mtqa.io import InputError, expand_paths, read_document, read_feed
+from mtqa.cli.batch import (ResumeError, Tally, Terminated, check_signature, finished_articles,
+                            open_output, safe_line, stop_on_sigterm)
+from mtqa.io import InputError, Source, expand_paths, read_document, read_feed
 from mtqa.report import FORMATS, View, make_writer
 from mtqa.scoring import ProfileError
 from mtqa.signals.base import SignalUnavailable
@@ -38,7 +41,7 @@ class UsageError(Exception):
 
 
 def fail(message: str) -> "typer.Exit":
-    typer.echo(f"mtqa: error: {message}", err=True)
+    typer.echo(f"mtqa: error: {safe_line(message)}", err=True)
     return typer.Exit(2)
 
 
@@ -71,6 +74,8 @@ ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `m
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")
 FeedOpt = typer.Option(False, "--feed", help="Inputs are JSONL feeds: one {\"id\", \"text\"} object per line.")
 ColorOpt = typer.Option(None, "--color/--no-color", help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
+ResumeOpt = typer.Option(False, "--resume", help="With --format jsonl -o FILE: skip articles already in FILE and append the rest.")
+OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
 
 
 def build_config(**options):
@@ -84,31 +89,50 @@ def build_config(**options):
     return load_config(**options)
 
 
-def iter_documents(paths: List[str], max_bytes: int, feed: bool, errors: list[DocumentReport]) -> Iterator[Document]:
-    """Documents in order; an unreadable one becomes an error report and the batch goes on."""
-    for source in expand_paths(paths):
+def iter_items(sources: list[Source], max_bytes: int, feed: bool, done: frozenset[str]
+               ) -> Iterator[Document | DocumentReport]:
+    """Documents in order, read one at a time; an unreadable one becomes an error report in its place.
+
+    Articles in ``done`` (already in a resumed output) are left out.
+    """
+    for source in sources:
+        if not feed and source.path in done:
+            continue
         try:
             if feed:
-                yield from read_feed(source, max_bytes)
+                for item in read_feed(source, max_bytes):
+                    if isinstance(item, InputError):
+                        yield error_report(source.path, str(item))
+                    elif item.id not in done:
+                        yield item
             else:
                 yield read_document(source, max_bytes)
         except InputError as exc:
-            typer.echo(f"mtqa: error: {exc}", err=True)
-            errors.append(error_report(source.path, str(exc)))
+            yield error_report(source.path, str(exc))
 
 
 def error_report(path: str, message: str) -> DocumentReport:
     return DocumentReport(Document(path, path, ""), (), None, "", (), error=message)
 
 
+def first_readable(items: Iterator[Document | DocumentReport]) -> tuple[list, bool]:
+    """Items up to the first readable document, so a batch of only broken inputs loads no model."""
+    head: list[Document | DocumentReport] = []
+    for item in items:
+        head.append(item)
+        if isinstance(item, Document):
+            return head, True
+    return head, False
+
+
 @contextmanager
-def output_stream(path: Optional[Path], fmt: str) -> Iterator[TextIO]:
+def output_stream(path: Optional[Path], fmt: str, append: bool = False) -> Iterator[TextIO]:
     """stdout, or a file that appears whole (temp + rename); JSONL is written through as it goes."""
     if path is None:
         yield sys.stdout
         return
     if fmt == "jsonl":
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        with open_output(path, append) as fh:
             yield fh
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -122,37 +146,70 @@ def output_stream(path: Optional[Path], fmt: str) -> Iterator[TextIO]:
 
 
 def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gate, show_all: bool,
-        color: Optional[bool], feed: bool, config_options: dict) -> list[DocumentReport]:
-    """Check every input and stream it to the writer; returns the reports (errors included)."""
+        color: Optional[bool], feed: bool, config_options: dict, resume: bool = False) -> Tally:
+    """Check every input and stream it to the writer; returns how the batch went."""
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if resume and (fmt != "jsonl" or output is None):
+        raise fail("--resume needs --format jsonl and --output FILE")
+    tally = Tally()
     try:
         config = build_config(**config_options)
+        sources = expand_paths(paths, keep_going=True)
+        finished = finished_articles(output) if resume else None
+        done = finished.ids if finished else frozenset()
+        items = iter_items(sources, config.max_bytes, feed, done)
+        head, readable = first_readable(items)
+        if not readable and any(isinstance(i, DocumentReport) for i in head):
+            for report in head:
+                typer.echo(f"mtqa: error: {safe_line(report.error or '')}", err=True)
+            if len(head) > 1:
+                typer.echo(safe_line(Tally(errors=len(head), skipped=len(done)).summary(kind == "check")), err=True)
+            raise typer.Exit(2)
         from mtqa.pipeline import Checker
 
-        sources_errors: list[DocumentReport] = []
-        documents = list(iter_documents(paths, config.max_bytes, feed, sources_errors))
-        if not documents and sources_errors:
-            raise typer.Exit(2)
         checker = Checker(config)
-    except (InputError, ConfigError, ProfileError) as exc:
+        if finished is not None:
+            check_signature(output, finished, checker.signature)
+    except (InputError, ConfigError, ProfileError, ResumeError) as exc:
         raise fail(str(exc)) from None
     except SignalUnavailable as exc:
         fix = f"; {exc.fix}" if exc.fix else ""
         raise fail(f"{exc.name}: {exc.reason}{fix}") from None
 
+    tally.skipped = len(done)
     view = View(kind=kind, show_all=show_all, gate=gate, color=color)
-    reports: list[DocumentReport] = list(sources_errors)
-    with output_stream(output, fmt) as out, progress(len(documents), fmt, output) as advance:
-        writer = make_writer(fmt, out, view)
-        for report in sources_errors:
-            writer.add(report)
-        for report in checker.check_documents(documents):
-            writer.add(report)
-            reports.append(report)
-            advance()
-        writer.close()
-    return reports
+    total = 0 if feed else len(sources) - len(done)
+    try:
+        with stop_on_sigterm(), output_stream(output, fmt, append=resume) as out, \
+                progress(total, fmt, output) as advance:
+            writer = make_writer(fmt, out, view)
+            for item in chain(head, items):
+                report = item if isinstance(item, DocumentReport) else checker.check_or_report(item)
+                writer.add(report)
+                count(report, tally, gate if kind == "check" else None)
+                advance()
+            writer.close()
+    except OSError as exc:
+        raise fail(f"{output or 'output'}: cannot write ({exc.strerror or exc})") from None
+    except KeyboardInterrupt as exc:
+        done_count = tally.checked + tally.errors
+        kept = f"; the finished ones are in {output} (rerun with --resume)" if fmt == "jsonl" and output else ""
+        typer.echo(f"mtqa: interrupted after {done_count} articles{kept}", err=True)
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+    if tally.checked + tally.errors + tally.skipped > 1:
+        typer.echo(tally.summary(kind == "check"), err=True)
+    return tally
+
+
+def count(report: DocumentReport, tally: Tally, gate: Gate | None) -> None:
+    if report.error:
+        typer.echo(f"mtqa: error: {safe_line(report.error)}", err=True)
+        tally.errors += 1
+        return
+    tally.checked += 1
+    if gate is not None and gate.failures(report):
+        tally.failed += 1
 
 
 @contextmanager
@@ -169,14 +226,6 @@ def progress(total: int, fmt: str, output: Optional[Path]):
         yield lambda: bar.advance(task)
 
 
-def exit_code(reports: list[DocumentReport], gate: Gate | None) -> int:
-    if any(r.error for r in reports):
-        return 2
-    if gate is not None and any(gate.failures(r) for r in reports):
-        return 1
-    return 0
-
-
 # ---- commands -------------------------------------------------------------------------------
 
 
@@ -190,6 +239,7 @@ def flags(
     device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
+    resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
 ) -> None:
     """List sentences an editor must repair, with line, score, severity, reason and suspect words.
 
@@ -201,11 +251,11 @@ def flags(
 
       mtqa flags --lines segments.txt
     """
-    reports = run("flags", paths, fmt, output, Gate(), show_all, color, feed, dict(
+    tally = run("flags", paths, fmt, output, Gate(), show_all, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes))
-    raise typer.Exit(exit_code(reports, None))
+        max_bytes=max_bytes, offline=offline), resume)
+    raise typer.Exit(tally.exit_code())
 
 
 @app.command()
@@ -217,6 +267,7 @@ def score(
     device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
+    resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
 ) -> None:
     """Score many articles: one row per article (sentences, flagged, article score).
 
@@ -228,11 +279,11 @@ def score(
 
       cat story.txt | mtqa score -
     """
-    reports = run("score", paths, fmt, output, Gate(), False, color, feed, dict(
+    tally = run("score", paths, fmt, output, Gate(), False, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes))
-    raise typer.Exit(exit_code(reports, None))
+        max_bytes=max_bytes, offline=offline), resume)
+    raise typer.Exit(tally.exit_code())
 
 
 @app.command()
@@ -248,6 +299,7 @@ def check(
     device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
+    resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
 ) -> None:
     """CI gate: exit 0 when every article passes, 1 when any fails, 2 on usage or input errors.
 
@@ -266,11 +318,11 @@ def check(
     if max_flagged is not None and max_flagged < 0:
         raise fail("--max-flagged must be 0 or more")
     gate = Gate(max_flagged=max_flagged, min_score=min_score, fail_on=fail_on, fail_on_junk=fail_on_junk)
-    reports = run("check", paths, fmt, output, gate, False, color, feed, dict(
+    tally = run("check", paths, fmt, output, gate, False, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes))
-    raise typer.Exit(exit_code(reports, gate))
+        max_bytes=max_bytes, offline=offline), resume)
+    raise typer.Exit(tally.exit_code())
 
 
 def _register_subcommands() -> None:

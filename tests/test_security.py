@@ -1,0 +1,141 @@
+"""Hostile input and unsafe models: no terminal escape injection, no markup injection, no pickle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from mtqa.modelsafety import UnsafeModel, check_model_dir
+
+PACKAGE = Path(__file__).resolve().parent.parent / "mtqa"
+HOSTILE = ("Ministers met \x1b[2J\x1b[31min Berlin\x1b[0m on Monday.\x1b]0;pwned\x07 "
+           "They \u202eagreed\u202c on a plan.\x9b31m Done.\n")
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text(HOSTILE)
+    return path
+
+
+@pytest.mark.parametrize("command", ["flags", "score", "check"])
+def test_terminal_output_carries_no_escape_from_the_article(cli, hostile, command):
+    extra = ["--all"] if command == "flags" else []
+    result = cli(command, hostile, "--signals", "rules", "--no-color", *extra)
+    assert result.exit_code == 0, result.stderr
+    for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert bad not in result.stdout
+    if command == "flags":
+        assert "in Berlin" in result.stdout
+
+
+def test_coloured_output_has_only_its_own_escapes(cli, hostile):
+    result = cli("flags", hostile, "--signals", "rules", "--all", "--color")
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b[2J" not in result.stdout and "\x1b]0;" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_error_lines_carry_no_escape_from_a_file_name(cli, tmp_path):
+    result = cli("flags", tmp_path / "evil\x1b]0;x\x07\x1bc.txt", "--signals", "rules")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "no such file" in result.stderr
+
+
+def test_html_report_escapes_article_text(cli, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text('They said <script>alert(1)</script> and "><img src=x onerror=alert(2)> on Monday.\n')
+    result = cli("flags", path, "--signals", "rules", "--all", "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    assert "<script>alert" not in result.stdout and "<img src=x" not in result.stdout
+    assert "&lt;script&gt;alert(1)" in result.stdout
+
+
+# ---- what the package itself may call ---------------------------------------------------------
+
+def _calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
+            yield node, owner, name
+
+
+def test_package_never_trusts_remote_code_or_unpickles():
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node, owner, name in _calls(tree):
+            where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+            for kw in node.keywords:
+                if kw.arg == "trust_remote_code" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False):
+                    problems.append(f"{where}: trust_remote_code not literally False")
+                if kw.arg == "use_safetensors" and not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+                    problems.append(f"{where}: use_safetensors not literally True")
+            if name in ("eval", "exec") and not owner:
+                problems.append(f"{where}: {name}()")
+            if (owner, name) in {("pickle", "load"), ("pickle", "loads"), ("torch", "load"), ("os", "system")}:
+                problems.append(f"{where}: {owner}.{name}()")
+    assert problems == []
+
+
+# ---- model directories ------------------------------------------------------------------------
+
+def model_dir(path: Path, *files: str) -> Path:
+    path.mkdir(parents=True)
+    (path / "config.json").write_text("{}")
+    for name in files:
+        (path / name).write_bytes(b"\0")
+    return path
+
+
+def test_safetensors_model_inside_the_root_is_accepted(tmp_path):
+    root = tmp_path / "models"
+    good = model_dir(root / "roundtrip", "model.safetensors")
+    assert check_model_dir(good, [root]) == good.resolve()
+
+
+@pytest.mark.parametrize("pickle_name", ["pytorch_model.bin", "model.pt", "weights.pkl", "optimizer.pth"])
+def test_a_model_dir_with_pickle_files_is_refused(tmp_path, pickle_name):
+    root = tmp_path / "models"
+    bad = model_dir(root / "roundtrip", "model.safetensors", pickle_name)
+    with pytest.raises(UnsafeModel, match=f"pickle files \\({pickle_name}\\).*safetensors only"):
+        check_model_dir(bad, [root])
+
+
+def test_a_model_dir_without_safetensors_is_refused(tmp_path):
+    root = tmp_path / "models"
+    with pytest.raises(UnsafeModel, match="no \\*.safetensors"):
+        check_model_dir(model_dir(root / "fluency"), [root])
+
+
+def test_a_symlinked_model_dir_outside_the_roots_is_not_followed(tmp_path):
+    root = tmp_path / "models"
+    root.mkdir()
+    elsewhere = model_dir(tmp_path / "elsewhere" / "fluency", "model.safetensors")
+    (root / "fluency").symlink_to(elsewhere)
+    with pytest.raises(UnsafeModel, match="outside the model roots"):
+        check_model_dir(root / "fluency", [root])
+    assert check_model_dir(root / "fluency", [root, tmp_path / "elsewhere"]) == elsewhere.resolve()
+
+
+def test_a_weight_file_linked_outside_the_roots_is_refused(tmp_path):
+    root = tmp_path / "models"
+    target = model_dir(root / "fluency")
+    outside = tmp_path / "secret.safetensors"
+    outside.write_bytes(b"\0")
+    (target / "model.safetensors").symlink_to(outside)
+    with pytest.raises(UnsafeModel, match="links outside the model roots"):
+        check_model_dir(target, [root])
+
+
+def test_a_symlink_loop_model_dir_is_refused(tmp_path):
+    root = tmp_path / "models"
+    root.mkdir()
+    (root / "a").symlink_to(root / "b")
+    (root / "b").symlink_to(root / "a")
+    with pytest.raises(UnsafeModel, match="cannot resolve"):
+        check_model_dir(root / "a", [root])
