@@ -229,10 +229,29 @@ def sentence_starts(texts: list[str]) -> list[list[int]]:
     if "parser" not in nlp.pipe_names:
         return [_pysbd_starts(t) for t in texts]
     enable = [name for name in ("tok2vec", "parser") if name in nlp.pipe_names]
-    out = []
+    pieces = [(i, at, piece) for i, text in enumerate(texts) for at, piece in _windows(text)]
+    out: list[list[int]] = [[] for _ in texts]
     with nlp.select_pipes(enable=enable):
-        for doc in nlp.pipe(texts, batch_size=64):
-            out.append([sent.start_char for sent in doc.sents if sent.start_char > 0])
+        for (i, at, _), doc in zip(pieces, nlp.pipe((p for _, _, p in pieces), batch_size=64)):
+            if at > 0:
+                out[i].append(at)  # a candidate only: accept_break still wants terminal punctuation
+            out[i].extend(at + sent.start_char for sent in doc.sents if sent.start_char > 0)
+    return out
+
+
+WINDOW = 50_000  # characters per parser call: spaCy refuses texts over 1,000,000 and slows on long ones
+
+
+def _windows(text: str) -> list[tuple[int, str]]:
+    """``text`` in pieces of at most WINDOW characters, cut after a full stop where possible."""
+    out, pos = [], 0
+    while len(text) - pos > WINDOW:
+        stop = text.rfind(". ", pos + WINDOW // 2, pos + WINDOW)
+        cut = stop + 1 if stop > 0 else text.rfind(" ", pos + 1, pos + WINDOW)
+        cut = cut + 1 if cut > pos else pos + WINDOW
+        out.append((pos, text[pos:cut]))
+        pos = cut
+    out.append((pos, text[pos:]))
     return out
 
 

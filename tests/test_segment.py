@@ -243,3 +243,14 @@ def test_seed_article_matches_its_labels(seed_path):
         assert hits[0].kind == kind, (row, hits[0])
         matched.append(hits[0].index)
     assert sorted(matched) == list(range(len(sentences))), "a sentence with no label"
+
+
+def test_long_paragraphs_are_parsed_in_windows_that_lose_nothing():
+    from mtqa.segment import WINDOW, _windows
+
+    text = "word " * (WINDOW // 4) + "It ends. Then " + "x" * (WINDOW * 2)
+    pieces = _windows(text)
+    assert "".join(p for _, p in pieces) == text
+    assert all(len(p) <= WINDOW for _, p in pieces)
+    assert [at for at, _ in pieces] == sorted(at for at, _ in pieces)
+    assert all(text[at:at + len(p)] == p for at, p in pieces)
