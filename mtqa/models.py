@@ -24,6 +24,7 @@ from typing import Any
 import tomllib
 
 from mtqa.config import Config, ConfigError
+from mtqa.modelsafety import UnsafeModel, check_model_dir
 from mtqa.signals.base import SignalUnavailable
 from mtqa.translate.base import Translation
 
@@ -135,10 +136,27 @@ def _marker(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _from_dir(name: str, model_id: str, path: Path, source: str, kind: str | None) -> LocatedModel:
+def check_safe(path: Path, model_id: str, roots: Sequence[Path]) -> None:
+    """Safetensors only, no pickle files, no links out of the model roots (``modelsafety``)."""
+    check_weights(path, model_id)
+    try:
+        check_model_dir(path, roots)
+    except UnsafeModel as exc:
+        raise ModelError(model_id, f"refusing {model_id}: {exc}",
+                         "remove the pickle files or links, or pull the model again") from None
+
+
+def _hf_cache_root() -> Path:
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def _from_dir(name: str, model_id: str, path: Path, source: str, kind: str | None,
+              roots: Sequence[Path]) -> LocatedModel:
     marker = _marker(path)
     model_id = str(marker.get("model_id", model_id))
-    check_weights(path, model_id)
+    check_safe(path, model_id, roots)
     return LocatedModel(name, model_id, path, content_revision(path), source, _kind_of(path, kind),
                         bool(marker.get("tiny", False)))
 
@@ -162,16 +180,16 @@ def locate(name: str, config: Config, registry: dict[str, ModelSpec] | None = No
     spec = registry.get(name)
     if spec is None and Path(name).is_dir():
         path = Path(name)
-        return _from_dir(name, path.name, path, "path", None)
+        return _from_dir(name, path.name, path, "path", None, [path])
     hub_id, revision, kind = (spec.hub_id, spec.revision, spec.kind) if spec else (name, "main", None)
     models_dir = config.resolved_models_dir()
     candidates = ([models_dir / spec.role] if spec else []) + [models_dir / dir_name(hub_id)]
     for candidate in candidates:
         if candidate.is_dir():
-            return _from_dir(name, hub_id, candidate, "models-dir", kind)
+            return _from_dir(name, hub_id, candidate, "models-dir", kind, [models_dir])
     snapshot = hf_cache_snapshot(hub_id, revision)
     if snapshot is not None:
-        check_weights(snapshot, hub_id)
+        check_safe(snapshot, hub_id, [_hf_cache_root()])
         return LocatedModel(name, hub_id, snapshot, snapshot.name, "hf-cache", _kind_of(snapshot, kind),
                             bool(_marker(snapshot).get("tiny", False)))
     role = f" (role {spec.role})" if spec else ""

@@ -139,3 +139,28 @@ def test_a_symlink_loop_model_dir_is_refused(tmp_path):
     (root / "b").symlink_to(root / "a")
     with pytest.raises(UnsafeModel, match="cannot resolve"):
         check_model_dir(root / "a", [root])
+
+
+def test_a_model_linked_in_from_outside_the_models_dir_is_refused(tiny_models_dir, tmp_path):
+    from mtqa.config import Config
+    from mtqa.models import ModelError, locate
+
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "fluency").symlink_to(tiny_models_dir / "fluency", target_is_directory=True)
+    with pytest.raises(ModelError, match="outside the model roots"):
+        locate("fluency", Config(models_dir=models))
+    assert locate("fluency", Config(models_dir=tiny_models_dir)).path.name == "fluency"
+
+
+def test_a_models_dir_with_a_pickle_beside_safetensors_is_refused(tiny_models_dir, tmp_path):
+    import shutil
+
+    from mtqa.config import Config
+    from mtqa.models import ModelError, locate
+
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models_dir / "fluency", models / "fluency")
+    (models / "fluency" / "pytorch_model.bin").write_bytes(b"not really a pickle")
+    with pytest.raises(ModelError, match="pickle"):
+        locate("fluency", Config(models_dir=models))
