@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import mtqa.segment
 from mtqa.cli.main import app
 from mtqa.config import Config
 from mtqa.htmltext import looks_like_html, to_plain
@@ -30,17 +29,9 @@ DEFAULT_TOTAL = 2100
 TOTAL = int(os.environ.get("MTQA_FUZZ_EXAMPLES", DEFAULT_TOTAL))
 
 
-# The placeholder segmenter (before the spaCy segmenter lands) drops a closing quote after a full
-# stop ('a." b.' loses the '"'); these properties find that. With the real segmenter they must pass.
-PLACEHOLDER_SEGMENTER = not hasattr(mtqa.segment, "segmenter_name")
-placeholder_drops_quotes = pytest.mark.xfail(
-    PLACEHOLDER_SEGMENTER, strict=False,
-    reason="placeholder segmenter drops a closing quote after a full stop; the real segmenter passes")
-
-
 def fuzz_settings(share: int):
     """``share`` of the default 2,100 examples, scaled to MTQA_FUZZ_EXAMPLES."""
-    phases = [Phase.explicit, Phase.generate] if PLACEHOLDER_SEGMENTER else list(Phase)
+    phases = list(Phase)
     return settings(max_examples=max(1, share * TOTAL // DEFAULT_TOTAL), deadline=None, derandomize=True,
                     database=None, suppress_health_check=list(HealthCheck), phases=phases)
 
@@ -109,7 +100,6 @@ def test_fuzz_segment_random_unicode(text):
     assert_partition(text, segment_lines(doc))
 
 
-@placeholder_drops_quotes
 @fuzz_settings(400)
 @given(ARTICLE)
 def test_fuzz_segment_article_structures(text):
@@ -120,7 +110,6 @@ def test_fuzz_segment_article_structures(text):
     assert all(len(s.text) <= 500 for s in sentences if s.is_prose)
 
 
-@placeholder_drops_quotes
 @fuzz_settings(400)
 @given(HTML)
 def test_fuzz_html_as_text(text):
