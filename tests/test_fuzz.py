@@ -12,7 +12,6 @@ import json
 import os
 import unicodedata
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
