@@ -70,6 +70,9 @@ BatchOpt = typer.Option(None, "--batch-size", help="Sentences per model batch (d
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")
 FeedOpt = typer.Option(False, "--feed", help="Inputs are JSONL feeds: one {\"id\", \"text\"} object per line.")
+CacheOpt = typer.Option(None, "--cache", help="Keep model outputs in this SQLite file and reuse them (default: off; "
+                        "use_cache = true in mtqa.toml uses $XDG_CACHE_HOME/mtqa/cache.sqlite).")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Do not read or write the model-output cache.")
 ColorOpt = typer.Option(None, "--color/--no-color", help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
 
 
@@ -190,6 +193,7 @@ def flags(
     device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
+    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
 ) -> None:
     """List sentences an editor must repair, with line, score, severity, reason and suspect words.
 
@@ -204,7 +208,7 @@ def flags(
     reports = run("flags", paths, fmt, output, Gate(), show_all, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes))
+        max_bytes=max_bytes, cache=cache, use_cache=False if no_cache else (True if cache else None)))
     raise typer.Exit(exit_code(reports, None))
 
 
@@ -217,6 +221,7 @@ def score(
     device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
+    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
 ) -> None:
     """Score many articles: one row per article (sentences, flagged, article score).
 
@@ -231,7 +236,7 @@ def score(
     reports = run("score", paths, fmt, output, Gate(), False, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes))
+        max_bytes=max_bytes, cache=cache, use_cache=False if no_cache else (True if cache else None)))
     raise typer.Exit(exit_code(reports, None))
 
 
@@ -248,6 +253,7 @@ def check(
     device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
+    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
 ) -> None:
     """CI gate: exit 0 when every article passes, 1 when any fails, 2 on usage or input errors.
 
@@ -269,7 +275,7 @@ def check(
     reports = run("check", paths, fmt, output, gate, False, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes))
+        max_bytes=max_bytes, cache=cache, use_cache=False if no_cache else (True if cache else None)))
     raise typer.Exit(exit_code(reports, gate))
 
 
