@@ -33,7 +33,7 @@ LOGPROB_FLOOR = -100.0  # as in the transformers backend
 
 
 def _finite(x: float) -> float:
-    return x if x > LOGPROB_FLOOR else LOGPROB_FLOOR  # also maps nan/-inf to the floor
+    return max(LOGPROB_FLOOR, x)  # nan and -inf become the floor too
 
 
 def compute_type_for(device: str, requested: str = "auto") -> str:
