@@ -193,7 +193,7 @@ def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
     def translate(model, inputs, ratio):
         # mtqa's batching: length-sorted token-budget batches, all in flight on the parallel workers.
         pending = []
-        for idx in token_batches([len(s) for s in inputs], DEFAULT_BATCH_TOKENS // 2):
+        for idx in token_batches([len(s) for s in inputs], DEFAULT_BATCH_TOKENS):
             n = max(out_len(inputs[i], ratio) for i in idx)
             pending.append((idx, model.translate_batch(
                 toks([inputs[i] for i in idx]), beam_size=1, min_decoding_length=n, max_decoding_length=n,

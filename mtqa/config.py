@@ -32,7 +32,7 @@ class Config:
     device: str = "cpu"
     beam: int = 1
     batch_size: int = 16  # most sentences per model batch
-    batch_tokens: int = 4096  # most padded tokens per model batch (length-sorted token-budget batches)
+    batch_tokens: int = 1024  # most padded tokens per model batch (length-sorted token-budget batches)
     compute_type: str = "auto"  # ct2 only: auto = int8 on CPU, float16 on CUDA
     fluency_model: str = "fluency"  # a registry role or a model directory / hub id in the cache
     slor: bool = False  # fluency as SLOR: LM log-prob minus unigram log-prob, per token

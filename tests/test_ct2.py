@@ -8,8 +8,8 @@ import pytest
 
 pytest.importorskip("ctranslate2")
 
-from mtqa.config import Config  # noqa: E402
-from mtqa.models import ModelContext, ModelError  # noqa: E402
+from mtqa.config import Config
+from mtqa.models import ModelContext, ModelError
 
 SENTENCES = [
     "The Kremlin denies it.",
