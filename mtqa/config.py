@@ -15,6 +15,7 @@ from typing import Any
 
 BACKENDS = ("auto", "hf", "ct2")
 DEVICES = ("auto", "cpu", "cuda")
+COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
 SIGNAL_NAMES = ("rules", "roundtrip", "likelihood", "fluency")
 
 
@@ -30,7 +31,9 @@ class Config:
     backend: str = "auto"
     device: str = "cpu"
     beam: int = 1
-    batch_size: int = 16
+    batch_size: int = 16  # most sentences per model batch
+    batch_tokens: int = 1024  # most padded tokens per model batch (length-sorted token-budget batches)
+    compute_type: str = "auto"  # ct2 only: auto = int8 on CPU, float16 on CUDA
     fluency_model: str = "fluency"  # a registry role or a model directory / hub id in the cache
     slor: bool = False  # fluency as SLOR: LM log-prob minus unigram log-prob, per token
     profile: str | None = None  # path to a profile TOML; None: the built-in default profile
@@ -55,6 +58,10 @@ class Config:
             raise ConfigError("--beam must be at least 1")
         if self.batch_size < 1:
             raise ConfigError("--batch-size must be at least 1")
+        if self.batch_tokens < 1:
+            raise ConfigError("batch_tokens must be at least 1")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise ConfigError(f"unknown compute_type {self.compute_type!r}; choose one of {', '.join(COMPUTE_TYPES)}")
 
     def with_overrides(self, **overrides: Any) -> "Config":
         """Apply CLI options; ``None`` means "not given" and keeps the current value."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -207,6 +208,15 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def converted_dir(located: LocatedModel, config: Config) -> Path:
+    """Where the CTranslate2 conversion of ``located`` lives: beside it, ``<dir>/<name>-ct2``."""
+    from mtqa.translate.ct2 import CT2_SUFFIX
+
+    if located.source == "hf-cache":
+        return config.resolved_models_dir() / f"{dir_name(located.model_id)}{CT2_SUFFIX}"
+    return located.path.with_name(located.path.name + CT2_SUFFIX)
+
+
 @contextmanager
 def needed_by(signal: str) -> Iterator[None]:
     """Turn a model problem into ``SignalUnavailable`` for ``signal`` (skipped, or exit 2 if required)."""
@@ -228,6 +238,7 @@ class ModelContext:
         self.registry = load_registry()
         self._loaded: dict[str, Any] = {}
         self._translations: dict[tuple[str, int, str], Translation] = {}
+        self._cache = None
 
     @property
     def device(self) -> str:
@@ -236,22 +247,60 @@ class ModelContext:
     def locate(self, name: str) -> LocatedModel:
         return locate(name, self.config, self.registry)
 
+    @property
+    def cache(self):
+        """The persistent cache (``--cache``), opened on first use; None with ``--no-cache``."""
+        if self._cache is None and self.config.use_cache:
+            from mtqa.cache import Cache, default_cache_path
+
+            path = Path(self.config.cache) if self.config.cache else default_cache_path()
+            try:
+                self._cache = Cache(path)
+            except (OSError, sqlite3.Error) as exc:
+                raise ConfigError(f"cannot use cache {path}: {exc}; pass --no-cache or another --cache PATH") from None
+        return self._cache
+
     def translator(self, name: str):
         """A Translator for a Marian model (role, hub id or directory), loaded once."""
         if name not in self._loaded:
             located = self.locate(name)
             if located.kind != "marian":
                 raise ModelError(located.model_id, f"{located.model_id} is a {located.kind} model, not a translator")
-            self._loaded[name] = self._load_translator(located)
+            translator = self._load_translator(located)
+            if self.cache is not None:
+                from mtqa.cache import CachedTranslator
+
+                translator = CachedTranslator(translator, self.cache)
+            self._loaded[name] = translator
         return self._loaded[name]
 
+    def converted(self, located: LocatedModel) -> Path | None:
+        """The fresh CTranslate2 conversion of ``located``, or None (absent, stale, or no ctranslate2)."""
+        from mtqa.translate.ct2 import is_converted
+
+        path = converted_dir(located, self.config)
+        if not is_converted(path, located.revision):
+            return None
+        try:
+            import ctranslate2  # noqa: F401
+        except ImportError:
+            return None
+        return path
+
     def _load_translator(self, located: LocatedModel):
-        if self.config.backend == "ct2":
-            raise ModelError(located.model_id, "the ct2 backend is not available in this build",
-                             "use --backend hf (or auto)")
+        backend, c = self.config.backend, self.config
+        path = self.converted(located) if backend in ("ct2", "auto") else None
+        if backend == "ct2" and path is None:
+            raise ModelError(located.model_id,
+                             f"no up-to-date CTranslate2 conversion of {located.model_id} in {converted_dir(located, c)}",
+                             "run `mtqa models convert` (needs the ctranslate2 package), or use --backend hf")
+        if path is not None:
+            from mtqa.translate.ct2 import CT2Translator
+
+            return CT2Translator.load(path, self.device, c.compute_type, c.batch_size, c.batch_tokens)
         from mtqa.translate.hf import HFTranslator
 
-        return HFTranslator.load(located, self.device, self.config.batch_size)
+        return HFTranslator.load(located, self.device, c.batch_size, c.batch_tokens)
 
     def language_model(self, name: str):
         """A causal LM scorer (role, hub id or directory), loaded once."""
@@ -262,7 +311,12 @@ class ModelContext:
                 raise ModelError(located.model_id, f"{located.model_id} is a {located.kind} model, not a language model")
             from mtqa.translate.hf import HFCausalLM
 
-            self._loaded[key] = HFCausalLM.load(located, self.device, self.config.batch_size)
+            lm = HFCausalLM.load(located, self.device, self.config.batch_size, self.config.batch_tokens)
+            if self.cache is not None:
+                from mtqa.cache import CachedLanguageModel
+
+                lm = CachedLanguageModel(lm, self.cache)
+            self._loaded[key] = lm
         return self._loaded[key]
 
     def translate(self, name: str, texts: Sequence[str]) -> list[Translation]:

@@ -73,6 +73,9 @@ BatchOpt = typer.Option(None, "--batch-size", help="Sentences per model batch (d
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")
 FeedOpt = typer.Option(False, "--feed", help="Inputs are JSONL feeds: one {\"id\", \"text\"} object per line.")
+CacheOpt = typer.Option(None, "--cache", help="Keep model outputs in this SQLite file and reuse them (default: off; "
+                        "use_cache = true in mtqa.toml uses $XDG_CACHE_HOME/mtqa/cache.sqlite).")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Do not read or write the model-output cache.")
 ColorOpt = typer.Option(None, "--color/--no-color", help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
 ResumeOpt = typer.Option(False, "--resume", help="With --format jsonl -o FILE: skip articles already in FILE and append the rest.")
 OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
@@ -240,6 +243,7 @@ def flags(
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
     resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
+    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
 ) -> None:
     """List sentences an editor must repair, with line, score, severity, reason and suspect words.
 
@@ -254,7 +258,7 @@ def flags(
     tally = run("flags", paths, fmt, output, Gate(), show_all, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes, offline=offline), resume)
+        max_bytes=max_bytes, offline=offline, **cache_options(cache, no_cache)), resume)
     raise typer.Exit(tally.exit_code())
 
 
@@ -268,6 +272,7 @@ def score(
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
     resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
+    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
 ) -> None:
     """Score many articles: one row per article (sentences, flagged, article score).
 
@@ -282,7 +287,7 @@ def score(
     tally = run("score", paths, fmt, output, Gate(), False, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes, offline=offline), resume)
+        max_bytes=max_bytes, offline=offline, **cache_options(cache, no_cache)), resume)
     raise typer.Exit(tally.exit_code())
 
 
@@ -300,6 +305,7 @@ def check(
     batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
     max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
     resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
+    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
 ) -> None:
     """CI gate: exit 0 when every article passes, 1 when any fails, 2 on usage or input errors.
 
@@ -321,8 +327,13 @@ def check(
     tally = run("check", paths, fmt, output, gate, False, color, feed, dict(
         lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
         backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes, offline=offline), resume)
+        max_bytes=max_bytes, offline=offline, **cache_options(cache, no_cache)), resume)
     raise typer.Exit(tally.exit_code())
+
+
+def cache_options(cache: Optional[Path], no_cache: bool) -> dict:
+    """``--cache PATH`` turns the cache on at PATH, ``--no-cache`` off; neither keeps the config's."""
+    return {"cache": cache, "use_cache": False if no_cache else (True if cache else None)}
 
 
 def _register_subcommands() -> None:

@@ -1,4 +1,4 @@
-"""``mtqa models list | pull | verify | build-tiny``: see, fetch and check the models a check uses.
+"""``mtqa models list | pull | verify | convert | build-tiny``: see, fetch and check the models a check uses.
 
 Fetching is only ever done here, on request; ``flags``/``score``/``check`` never touch the network.
 """
@@ -111,8 +111,50 @@ def verify(models_dir: Optional[Path] = ModelsDirOpt,
         raise _fail("some models are missing or broken (see above); " + fetch_hint("ROLE"))
 
 
+QuantizationOpt = typer.Option("int8", "--quantization", help="Stored weights: int8, int8_float32, float16, float32.")
+
+
+def convert_models(config: Config, roles: List[str], quantization: str) -> list[tuple[str, Path]]:
+    """Convert the present translation models to CTranslate2 beside them; returns (role, path)."""
+    from mtqa.models import converted_dir
+    from mtqa.translate.ct2 import QUANTIZATIONS, convert
+
+    if quantization not in QUANTIZATIONS:
+        raise _fail(f"unknown --quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        raise _fail("converting models needs ctranslate2: pip install ctranslate2") from None
+    registry, chosen = _roles(roles)
+    done = []
+    for role in chosen:
+        if registry[role].kind != "marian":
+            continue  # only the translators have a CTranslate2 backend
+        try:
+            located = locate(role, config, registry)
+        except ModelError as exc:
+            raise _fail(f"{exc.reason}; {exc.fix or fetch_hint(role)}") from None
+        try:
+            done.append((role, convert(located, converted_dir(located, config), quantization)))
+        except OSError as exc:
+            raise _fail(f"cannot write the conversion of {role}: {exc.strerror or exc}") from None
+    return done
+
+
+@models_app.command("convert")
+def convert_cmd(
+    roles: List[str] = typer.Argument(None, help="Roles to convert (default: every translation model)."),
+    models_dir: Optional[Path] = ModelsDirOpt, quantization: str = QuantizationOpt,
+) -> None:
+    """Convert the translation models to CTranslate2 (<dir>/<role>-ct2/), which --backend auto then uses."""
+    for role, path in convert_models(Config(models_dir=models_dir), list(roles or []), quantization):
+        typer.echo(f"{role}\t{path}")
+
+
 @models_app.command("build-tiny")
-def build_tiny_cmd(directory: Path = typer.Argument(..., help="Where to write the tiny model set.")) -> None:
+def build_tiny_cmd(directory: Path = typer.Argument(..., help="Where to write the tiny model set."),
+                   ct2: bool = typer.Option(False, "--ct2", help="Also write CTranslate2 conversions (float32)."),
+                   ) -> None:
     """Build tiny random-weight models (real classes) for tests and offline demos; scores mean nothing."""
     from mtqa.tiny import build_tiny
 
@@ -122,6 +164,9 @@ def build_tiny_cmd(directory: Path = typer.Argument(..., help="Where to write th
         raise _fail(f"cannot write tiny models to {directory}: {exc.strerror or exc}") from None
     for role in load_registry():
         typer.echo(f"{role}\t{out / role}")
+    if ct2:
+        for role, path in convert_models(Config(models_dir=out), [], "float32"):
+            typer.echo(f"{role}-ct2\t{path}")
     typer.echo(f"use with: mtqa flags ARTICLE --models-dir {out}")
 
 

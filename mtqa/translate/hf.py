@@ -1,24 +1,23 @@
 """The transformers backend: MarianMT translation and forced decoding, and causal-LM scoring.
 
-Every call takes a list, sorts it by length, runs it in batches of ``batch_size`` and restores the
-input order, so scores do not depend on the batch size. Inputs longer than the model accepts are
+Every call takes a list, sorts it by token length, runs it in token-budget batches (at most
+``batch_size`` rows) and restores the input order, so scores do not depend on the batching. Inputs longer than the model accepts are
 truncated (the scores then cover the part the model saw) instead of crashing the check.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from mtqa.translate.base import TokenScores, Translation
+from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, in_token_batches
 
 if TYPE_CHECKING:
     from mtqa.models import LocatedModel
 
-T = TypeVar("T")
-R = TypeVar("R")
 LOGPROB_FLOOR = -100.0  # keeps every value finite even if a model gives a token zero probability
 
 
@@ -27,18 +26,6 @@ def _quiet() -> None:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-
-
-def in_length_order(items: Sequence[T], key: Callable[[T], int], batch_size: int,
-                    run: Callable[[list[T]], list[R]]) -> list[R]:
-    """Run ``run`` over batches of items sorted by ``key`` and give results back in input order."""
-    order = sorted(range(len(items)), key=lambda i: (key(items[i]), i))
-    out: list[R | None] = [None] * len(items)
-    for b in range(0, len(order), batch_size):
-        idx = order[b:b + batch_size]
-        for i, result in zip(idx, run([items[i] for i in idx])):
-            out[i] = result
-    return out  # type: ignore[return-value]
 
 
 def _finite(x: float) -> float:
@@ -67,22 +54,24 @@ class HFTranslator:
 
     backend = "hf"
 
-    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int):
+    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int,
+                 batch_tokens: int = DEFAULT_BATCH_TOKENS):
         self.model, self.tokenizer = model, tokenizer
         self.model_id, self.revision = model_id, revision
-        self.device, self.batch_size = device, batch_size
+        self.device, self.batch_size, self.batch_tokens = device, batch_size, batch_tokens
         self.max_length = _max_length(model, tokenizer)
         self.start_id = model.config.decoder_start_token_id
         self.eos_id = model.config.eos_token_id
         self.pad_id = model.config.pad_token_id
 
     @classmethod
-    def load(cls, located: LocatedModel, device: str, batch_size: int) -> HFTranslator:
+    def load(cls, located: LocatedModel, device: str, batch_size: int,
+             batch_tokens: int = DEFAULT_BATCH_TOKENS) -> HFTranslator:
         model, tokenizer = _load(located, "AutoModelForSeq2SeqLM", device)
         # A forced end-of-sentence at the length limit would depend on the longest sentence in the
         # batch; outputs are cut per sentence instead (see _output_limit).
         model.generation_config.forced_eos_token_id = None
-        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size)
+        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size, batch_tokens)
 
     def _encode(self, texts: Sequence[str]):
         enc = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True,
@@ -93,8 +82,14 @@ class HFTranslator:
         """Most output tokens for one input; per sentence, so a batch-mate never changes a result."""
         return min(self.max_length - 1, int(source_len * 1.5) + 10)
 
+    def _token_lengths(self, texts: Sequence[str]) -> list[int]:
+        ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
+        return [len(row) for row in ids]
+
     def translate(self, texts: Sequence[str], beam: int = 1) -> list[Translation]:
-        return in_length_order(list(texts), len, self.batch_size, lambda batch: self._translate(batch, beam))
+        texts = list(texts)
+        return in_token_batches(texts, [n * max(beam, 1) for n in self._token_lengths(texts)],
+                                lambda batch: self._translate(batch, beam), self.batch_tokens, self.batch_size)
 
     def _translate(self, texts: list[str], beam: int) -> list[Translation]:
         import torch
@@ -104,7 +99,7 @@ class HFTranslator:
         limit = max(self._output_limit(n) for n in lengths)
         with torch.inference_mode():
             generated = self.model.generate(**enc, num_beams=beam, do_sample=False, max_new_tokens=limit,
-                                            min_new_tokens=0)
+                                            min_new_tokens=0, suppress_tokens=[self.pad_id])
         labels = []
         for row, n in zip(generated.tolist(), lengths):
             ids = row[1:] if row and row[0] == self.start_id else row
@@ -120,7 +115,11 @@ class HFTranslator:
         return out
 
     def _forced(self, enc, labels: list[list[int]]) -> list[list[float]]:
-        """Log-probability of each label token given the source and the label prefix."""
+        """Log-probability of each label token given the source and the label prefix.
+
+        The padding token is left out of the softmax: Marian never emits it (transformers adds it to
+        start the decoder), generation suppresses it, and CTranslate2 drops it from the vocabulary.
+        """
         import torch
 
         width = max([len(ids) for ids in labels] + [1])
@@ -132,8 +131,9 @@ class HFTranslator:
         decoder_input[:, 1:] = target[:, :-1]
         with torch.inference_mode():
             logits = self.model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"],
-                                decoder_input_ids=decoder_input.to(self.device)).logits
-            logprobs = torch.log_softmax(logits.float(), dim=-1)
+                                decoder_input_ids=decoder_input.to(self.device)).logits.float()
+            logits[..., self.pad_id] = float("-inf")
+            logprobs = torch.log_softmax(logits, dim=-1)
             picked = logprobs.gather(-1, target.to(self.device).unsqueeze(-1)).squeeze(-1).cpu()
         return [[_finite(x) for x in picked[r, :len(ids)].tolist()] for r, ids in enumerate(labels)]
 
@@ -142,7 +142,8 @@ class HFTranslator:
         if len(sources) != len(targets):
             raise ValueError("score() needs as many sources as targets")
         pairs = list(zip(sources, targets))
-        return in_length_order(pairs, lambda p: len(p[0]) + len(p[1]), self.batch_size, self._score)
+        lengths = [a + b for a, b in zip(self._token_lengths(sources), self._token_lengths(targets))]
+        return in_token_batches(pairs, lengths, self._score, self.batch_tokens, self.batch_size)
 
     def _score(self, pairs: list[tuple[str, str]]) -> list[TokenScores]:
         enc = self._encode([s for s, _ in pairs])
@@ -169,10 +170,11 @@ class HFCausalLM:
 
     backend = "hf"
 
-    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int):
+    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int,
+                 batch_tokens: int = DEFAULT_BATCH_TOKENS):
         self.model, self.tokenizer = model, tokenizer
         self.model_id, self.revision = model_id, revision
-        self.device, self.batch_size = device, batch_size
+        self.device, self.batch_size, self.batch_tokens = device, batch_size, batch_tokens
         self.max_length = _max_length(model, tokenizer)
         bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
         if bos is None:
@@ -180,12 +182,17 @@ class HFCausalLM:
         self.bos_id = bos
 
     @classmethod
-    def load(cls, located: LocatedModel, device: str, batch_size: int) -> HFCausalLM:
+    def load(cls, located: LocatedModel, device: str, batch_size: int,
+             batch_tokens: int = DEFAULT_BATCH_TOKENS) -> HFCausalLM:
         model, tokenizer = _load(located, "AutoModelForCausalLM", device)
-        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size)
+        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size, batch_tokens)
 
     def score(self, texts: Sequence[str]) -> list[LMScores]:
-        return in_length_order(list(texts), len, self.batch_size, self._score)
+        texts = list(texts)
+        ids = self.tokenizer(texts, add_special_tokens=False, truncation=True,
+                             max_length=self.max_length - 1)["input_ids"]
+        return in_token_batches(texts, [len(row) + 1 for row in ids], self._score, self.batch_tokens,
+                                self.batch_size)
 
     def _score(self, texts: list[str]) -> list[LMScores]:
         import torch
