@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,30 @@ class Cache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS entries (model TEXT NOT NULL, revision TEXT NOT NULL, "
-                        "params TEXT NOT NULL, kind TEXT NOT NULL, text_sha256 TEXT NOT NULL, value TEXT NOT NULL, "
-                        "PRIMARY KEY (model, revision, params, kind, text_sha256)) WITHOUT ROWID")
+        self._setup([
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            "CREATE TABLE IF NOT EXISTS entries (model TEXT NOT NULL, revision TEXT NOT NULL, "
+            "params TEXT NOT NULL, kind TEXT NOT NULL, text_sha256 TEXT NOT NULL, value TEXT NOT NULL, "
+            "PRIMARY KEY (model, revision, params, kind, text_sha256)) WITHOUT ROWID",
+        ])
+
+    def _setup(self, statements: Sequence[str]) -> None:
+        """Run the set-up statements, retrying while another process holds the lock.
+
+        Switching to WAL needs an exclusive lock and SQLite does not apply the busy timeout to it,
+        so two runs opening a new cache at the same moment would otherwise fail with "locked".
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        for statement in statements:
+            while True:
+                try:
+                    self.db.execute(statement)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
 
     def get_many(self, scope: tuple[str, str, str, str], hashes: Sequence[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
