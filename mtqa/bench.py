@@ -177,7 +177,7 @@ def run_hf(workdir: Path, srcs: list[list[int]]) -> dict:
 def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
     import ctranslate2
 
-    from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, token_batches
+    from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, scoring_budget, token_batches
     from mtqa.translate.ct2 import compute_type_for, thread_counts
 
     inter, intra = thread_counts()
@@ -207,7 +207,7 @@ def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
 
     def score(model, inputs, targets):
         results = model.score_batch(toks(inputs), toks([t[:-1] for t in targets]),
-                                    max_batch_size=DEFAULT_BATCH_TOKENS, batch_type="tokens")
+                                    max_batch_size=scoring_budget(DEFAULT_BATCH_TOKENS), batch_type="tokens")
         return sum(sum(r.log_probs) for r in results)
 
     return _four_passes(srcs, lambda x, r: translate(models["en-de"], x, r),

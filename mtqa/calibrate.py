@@ -16,8 +16,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from mtqa.config import Config
-from mtqa.evaluate import (DEFAULT_POSITIVE, EvalError, label_of, read_table, require_columns,
-                           score_texts)
+from mtqa.evaluate import DEFAULT_POSITIVE, EvalError, label_of, read_table, require_columns, score_texts
 from mtqa.scoring import Calibrated, signal_features
 
 SEED = 0

@@ -8,10 +8,11 @@ are comparable.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 BACKENDS = ("auto", "hf", "ct2")
 DEVICES = ("auto", "cpu", "cuda")

@@ -130,7 +130,7 @@ def measure_pairs(signal: RulesSignal) -> None:
             wins[key][0] += win
             wins[key][1] += 1
     good_flagged = sum(scored[t].severity in ("major", "minor") for t in {r["good"] for r in rows})
-    print(f"\n== DEMETR held-out pairs (even item numbers), bad strictly below good ==")
+    print("\n== DEMETR held-out pairs (even item numbers), bad strictly below good ==")
     for (kind, key), (w, n) in sorted(wins.items()):
         print(f"{kind:12s} {key:45s} {w / n:.3f}  n={n}")
     n_good = len({r['good'] for r in rows})

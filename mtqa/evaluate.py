@@ -251,7 +251,7 @@ def label_metrics(risks: Sequence[float], flagged: Sequence[bool], labels: Seque
     }
     point = precision_recall_f1(f, y)
     for key in ("precision", "recall", "f1"):
-        ci = bootstrap_ci(lambda i: precision_recall_f1(f[i], y[i])[key], n, resamples, seed)
+        ci = bootstrap_ci(lambda i, key=key: precision_recall_f1(f[i], y[i])[key], n, resamples, seed)
         out[key] = figure(point[key], ci, n)
     return out
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 import hashlib
 import math
 import statistics
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
+
+import tomllib
 
 from mtqa.types import Flag, Sentence, SentenceScore, SignalResult, Suspect
 

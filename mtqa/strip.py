@@ -47,7 +47,7 @@ def strip_text(text: str, sentences: Iterable[Sentence], drop: frozenset[str]) -
     out: list[str] = []
     cursor = 0
     for m in _LINE.finditer(text):
-        start, end = m.start(), m.end()
+        start = m.start()
         body = m.group().rstrip("\r\n")
         ending = m.group()[len(body):]
         kept = []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import tomllib
 
 import numpy as np
 import pytest
+import tomllib
 
 from mtqa.calibrate import choose_threshold, fit, profile_toml
 from mtqa.evaluate import EvalError

@@ -7,8 +7,18 @@ import gzip
 import numpy as np
 import pytest
 
-from mtqa.evaluate import (EvalError, auroc, average_precision, bootstrap_ci, label_of, pair_metrics,
-                           precision_recall_f1, read_table, select_pairs, wilson)
+from mtqa.evaluate import (
+    EvalError,
+    auroc,
+    average_precision,
+    bootstrap_ci,
+    label_of,
+    pair_metrics,
+    precision_recall_f1,
+    read_table,
+    select_pairs,
+    wilson,
+)
 
 
 def test_auroc_of_a_known_ranking():

@@ -43,7 +43,10 @@ def parse_annotation(line: str) -> tuple[str, dict[str, str], str]:
     m = ANNOTATION.match(line)
     assert m, line
     props = dict(p.split("=", 1) for p in m.group(2).split(","))
-    unescape = lambda s: s.replace("%2C", ",").replace("%3A", ":").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+
+    def unescape(s: str) -> str:
+        return s.replace("%2C", ",").replace("%3A", ":").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+
     return m.group(1), {k: unescape(v) for k, v in props.items()}, unescape(m.group(3))
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from mtqa.signals.rules import typography
 from mtqa.signals.rules.characters import foreign_script, invisible_controls, mojibake
 from mtqa.signals.rules.repetition import repeated_words
-from mtqa.signals.rules import typography
 from mtqa.signals.rules.typography import german_typography, unbalanced
 
 

@@ -45,7 +45,7 @@ def test_likelihood_shares_the_back_translation_and_places_suspects(tiny_context
     lk.suspect_margin = 0.0  # random weights are flat: any word below the mean counts here
     results = lk.score(_sentences())
     assert calls == [3]
-    for text, result, rtr in zip(TEXTS, results, rt_results):
+    for text, result in zip(TEXTS, results):
         assert set(result.values) == {"mean_logprob", "min_logprob", "bt_mean_logprob"} and _all_finite(result)
         assert result.values["min_logprob"] <= result.values["mean_logprob"] + 1e-9
         assert 1 <= len(result.suspects) <= 3

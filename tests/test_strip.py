@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.strip import fix_encoding, kinds_to_drop, parse_kinds, KindError
+from mtqa.strip import KindError, fix_encoding, kinds_to_drop, parse_kinds
 
 ARTICLE = (
     "Harbour reopens after storm\n"

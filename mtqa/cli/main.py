@@ -9,17 +9,25 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 from itertools import chain
+from pathlib import Path
 from typing import Iterator, List, Optional, TextIO
 
 import typer
 
 from mtqa import __version__
+from mtqa.cli.batch import (
+    ResumeError,
+    Tally,
+    Terminated,
+    check_signature,
+    finished_articles,
+    open_output,
+    safe_line,
+    stop_on_sigterm,
+)
 from mtqa.config import ConfigError, load_config
 from mtqa.gate import FAIL_ON, Gate
-from mtqa.cli.batch import (ResumeError, Tally, Terminated, check_signature, finished_articles,
-                            open_output, safe_line, stop_on_sigterm)
 from mtqa.io import InputError, Source, expand_paths, read_document, read_feed
 from mtqa.report import FORMATS, View, make_writer
 from mtqa.scoring import ProfileError

@@ -38,7 +38,8 @@ def strip(
     """
     from mtqa.cli.main import fail
     from mtqa.io import InputError, expand_paths, read_document
-    from mtqa.strip import KindError, fix_encoding as repair, kinds_to_drop, parse_kinds, strip_document
+    from mtqa.strip import KindError, kinds_to_drop, parse_kinds, strip_document
+    from mtqa.strip import fix_encoding as repair
 
     try:
         sources = expand_paths([path])

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+SCORING_SHARE = 4  # forced scoring keeps a full-vocabulary row per target token: a quarter of the budget
 DEFAULT_BATCH_TOKENS = 1024  # padded tokens per batch: ~30 news sentences; scoring logits stay ~240 MB (58k vocab)
 
 
@@ -42,3 +43,9 @@ def in_token_batches(items: Sequence[T], lengths: Sequence[int], run: Callable[[
         for i, result in zip(idx, run([items[i] for i in idx])):
             out[i] = result
     return out  # type: ignore[return-value]
+
+
+def scoring_budget(batch_tokens: int) -> int:
+    """Token budget for forced scoring: with a 58k vocabulary each target token holds ~230 KB of
+    log-probabilities, so scoring batches are cut smaller than translation batches (peak memory)."""
+    return max(1, batch_tokens // SCORING_SHARE)

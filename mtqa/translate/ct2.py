@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtqa.translate.base import TokenScores, Translation
-from mtqa.translate.batching import DEFAULT_BATCH_TOKENS
+from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, scoring_budget
 
 if TYPE_CHECKING:
     from mtqa.models import LocatedModel
@@ -135,9 +135,10 @@ class CT2Translator:
         """Most output tokens for one input (end-of-sentence included), as in the transformers backend."""
         return min(self.max_length - 1, int(source_len * 1.5) + 10)
 
-    def _batching(self) -> dict:
+    def _batching(self, scoring: bool = False) -> dict:
         # CTranslate2 sorts by length, cuts token-budget batches and runs them on its parallel workers.
-        return {"max_batch_size": self.batch_tokens, "batch_type": "tokens"}
+        budget = scoring_budget(self.batch_tokens) if scoring else self.batch_tokens
+        return {"max_batch_size": budget, "batch_type": "tokens"}
 
     def translate(self, texts: Sequence[str], beam: int = 1) -> list[Translation]:
         texts = list(texts)
@@ -158,7 +159,7 @@ class CT2Translator:
             means.append(float(result.scores[0]))  # sum of log-probs over tokens + </s>, divided by their count
         if cut:
             rescored = self.translator.score_batch([sources[i] for i in cut], [outputs[i] for i in cut],
-                                                   **self._batching())
+                                                   **self._batching(scoring=True))
             for i, scored in zip(cut, rescored):
                 lps = [_finite(x) for x in scored.log_probs[:-1]]  # the </s> is not part of a cut output
                 means[i] = sum(lps) / len(lps) if lps else 0.0
@@ -175,5 +176,5 @@ class CT2Translator:
         if not sources:
             return []
         pieces = [row[:-1] if row and row[-1] == self.eos else row for row in self._pieces(targets, target=True)]
-        results = self.translator.score_batch(self._pieces(sources), pieces, **self._batching())
+        results = self.translator.score_batch(self._pieces(sources), pieces, **self._batching(scoring=True))
         return [TokenScores(tuple(p), tuple(_finite(x) for x in r.log_probs)) for p, r in zip(pieces, results)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mtqa.translate.base import TokenScores, Translation
-from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, in_token_batches
+from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, in_token_batches, scoring_budget
 
 if TYPE_CHECKING:
     from mtqa.models import LocatedModel
@@ -143,7 +143,7 @@ class HFTranslator:
             raise ValueError("score() needs as many sources as targets")
         pairs = list(zip(sources, targets))
         lengths = [a + b for a, b in zip(self._token_lengths(sources), self._token_lengths(targets))]
-        return in_token_batches(pairs, lengths, self._score, self.batch_tokens, self.batch_size)
+        return in_token_batches(pairs, lengths, self._score, scoring_budget(self.batch_tokens), self.batch_size)
 
     def _score(self, pairs: list[tuple[str, str]]) -> list[TokenScores]:
         enc = self._encode([s for s, _ in pairs])
@@ -191,8 +191,8 @@ class HFCausalLM:
         texts = list(texts)
         ids = self.tokenizer(texts, add_special_tokens=False, truncation=True,
                              max_length=self.max_length - 1)["input_ids"]
-        return in_token_batches(texts, [len(row) + 1 for row in ids], self._score, self.batch_tokens,
-                                self.batch_size)
+        return in_token_batches(texts, [len(row) + 1 for row in ids], self._score,
+                                scoring_budget(self.batch_tokens), self.batch_size)
 
     def _score(self, texts: list[str]) -> list[LMScores]:
         import torch
