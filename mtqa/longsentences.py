@@ -6,8 +6,10 @@ looked at. Splitting it (at a clause mark or a space near the limit, never insid
 be helped) keeps every character in some scored piece; each piece is a Sentence whose span still
 points into the original document.
 
-``MAX_CHARS`` is 500: a SentencePiece token covers at least one character, so a piece of 500
-characters stays under 512 tokens with room for the special tokens, whatever the script.
+``MAX_CHARS`` is 1,000: English news text runs at four to five characters per SentencePiece token,
+so a piece stays far below the 512-token limit, while real sentences (even 60-word ones, about
+400 characters) are never cut, which would make the detectors see fragments. Scripts with fewer
+characters per token may still reach the limit; the models then truncate the piece safely.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import replace
 from mtqa.segment import LineIndex
 from mtqa.types import Document, Sentence
 
-MAX_CHARS = 500
+MAX_CHARS = 1000
 _CLAUSE = re.compile(r"[,;:)\]–—]\s")
 _SPACE = re.compile(r"\s+")
 

@@ -46,8 +46,11 @@ class Checker:
         return replace(document, text=plain.text), plain
 
     def _segment(self, work: Document) -> list[Sentence]:
-        sentences = segment_lines(work) if self.config.lines else segment(work)
-        return split_long_sentences(work, sentences, MAX_CHARS)
+        """Sentences; in article mode run-ons are cut for the models. ``--lines`` keeps one entry
+        per input line (its contract), and the models truncate an over-long line safely."""
+        if self.config.lines:
+            return segment_lines(work)
+        return split_long_sentences(work, segment(work), MAX_CHARS)
 
     def sentences(self, document: Document) -> list[Sentence]:
         work, plain = self._plain(document)

@@ -20,6 +20,7 @@ from mtqa.cli.main import app
 from mtqa.config import Config
 from mtqa.htmltext import looks_like_html, to_plain
 from mtqa.io import InputError, decode
+from mtqa.longsentences import MAX_CHARS
 from mtqa.pipeline import Checker
 from mtqa.segment import segment, segment_lines
 from mtqa.types import Document
@@ -106,7 +107,7 @@ def test_fuzz_segment_article_structures(text):
     assert_partition(text, segment(doc))
     sentences = CHECKER.sentences(doc)  # with run-on splitting for the models
     assert_partition(text, sentences)
-    assert all(len(s.text) <= 500 for s in sentences if s.is_prose)
+    assert all(len(s.text) <= MAX_CHARS for s in sentences if s.is_prose)
 
 
 @fuzz_settings(400)

@@ -6,12 +6,15 @@ error. Errors a user can cause print one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Iterator, List, Optional, TextIO
+from typing import Any, Callable, Iterator, List, Optional, TextIO
 
 import typer
 
@@ -86,6 +89,8 @@ CacheOpt = typer.Option(None, "--cache", help="Keep model outputs in this SQLite
 NoCacheOpt = typer.Option(False, "--no-cache", help="Do not read or write the model-output cache.")
 ColorOpt = typer.Option(None, "--color/--no-color", help="Force colour on or off (default: on for a terminal unless NO_COLOR).")
 ResumeOpt = typer.Option(False, "--resume", help="With --format jsonl -o FILE: skip articles already in FILE and append the rest.")
+FluencyModelOpt = typer.Option(None, "--fluency-model", help="Language model for fluency: a registry role, a model directory or a cached hub id.")
+SlorOpt = typer.Option(None, "--slor/--no-slor", help="Fluency as SLOR: LM log-prob minus unigram log-prob per token.")
 OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
 
 
@@ -239,19 +244,61 @@ def progress(total: int, fmt: str, output: Optional[Path]):
 
 # ---- commands -------------------------------------------------------------------------------
 
+# Options flags, score and check share: (annotation, typer option). ``shared_options`` appends them
+# to a command's signature, so each is declared once.
+SHARED_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "fmt": (str, FormatOpt), "output": (Optional[Path], OutputOpt), "lines": (bool, LinesOpt),
+    "models_dir": (Optional[Path], ModelsDirOpt), "signals": (Optional[str], SignalsOpt),
+    "require_models": (bool, RequireOpt), "backend": (Optional[str], BackendOpt),
+    "device": (Optional[str], DeviceOpt), "beam": (Optional[int], BeamOpt),
+    "batch_size": (Optional[int], BatchOpt), "profile": (Optional[str], ProfileOpt),
+    "fluency_model": (Optional[str], FluencyModelOpt), "slor": (Optional[bool], SlorOpt),
+    "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "color": (Optional[bool], ColorOpt),
+    "resume": (bool, ResumeOpt), "offline": (Optional[bool], OfflineOpt),
+    "cache": (Optional[Path], CacheOpt), "no_cache": (bool, NoCacheOpt),
+}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The shared options of one invocation, split into output choices and Config settings."""
+
+    values: dict[str, Any]
+
+    def run(self, kind: str, paths: List[str], gate: Gate, show_all: bool = False) -> Tally:
+        v = dict(self.values)
+        output_keys = ("fmt", "output", "color", "feed", "resume")
+        fmt, output, color, feed, resume = (v.pop(k) for k in output_keys)
+        v.update(cache_options(v.pop("cache"), v.pop("no_cache")))
+        return run(kind, paths, fmt, output, gate, show_all, color, feed, v, resume)
+
+
+def shared_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Give ``command`` the shared options; it receives them as one ``shared: Shared`` argument."""
+    own = [p for name, p in inspect.signature(command).parameters.items() if name != "shared"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+             for name, (annotation, option) in SHARED_OPTIONS.items()]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        shared = Shared({name: kwargs.pop(name) for name in SHARED_OPTIONS})
+        return command(**kwargs, shared=shared)
+
+    wrapper.__signature__ = inspect.Signature(own + extra)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in own + extra}
+    del wrapper.__wrapped__  # Typer must read the new signature, not the original's
+    return wrapper
+
+
+PathsArg = typer.Argument(..., help="Article files, directories, globs, or - for stdin.")
+
 
 @app.command()
+@shared_options
 def flags(
-    paths: List[str] = typer.Argument(..., help="Article file(s), directory, glob, or - for stdin."),
+    paths: List[str] = PathsArg,
     show_all: bool = typer.Option(False, "--all", "-a", help="Show unflagged sentences too."),
-    fmt: str = FormatOpt, output: Optional[Path] = OutputOpt, lines: bool = LinesOpt,
-    models_dir: Optional[Path] = ModelsDirOpt, signals: Optional[str] = SignalsOpt,
-    require_models: bool = RequireOpt, backend: Optional[str] = BackendOpt,
-    device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
-    batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
-    max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
-    resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
-    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
+    shared: Shared = None,  # type: ignore[assignment]
 ) -> None:
     """List sentences an editor must repair, with line, score, severity, reason and suspect words.
 
@@ -263,25 +310,12 @@ def flags(
 
       mtqa flags --lines segments.txt
     """
-    tally = run("flags", paths, fmt, output, Gate(), show_all, color, feed, dict(
-        lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
-        backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes, offline=offline, **cache_options(cache, no_cache)), resume)
-    raise typer.Exit(tally.exit_code())
+    raise typer.Exit(shared.run("flags", paths, Gate(), show_all).exit_code())
 
 
 @app.command()
-def score(
-    paths: List[str] = typer.Argument(..., help="Article files, directories, globs, or - for stdin."),
-    fmt: str = FormatOpt, output: Optional[Path] = OutputOpt, lines: bool = LinesOpt,
-    models_dir: Optional[Path] = ModelsDirOpt, signals: Optional[str] = SignalsOpt,
-    require_models: bool = RequireOpt, backend: Optional[str] = BackendOpt,
-    device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
-    batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
-    max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
-    resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
-    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
-) -> None:
+@shared_options
+def score(paths: List[str] = PathsArg, shared: Shared = None) -> None:  # type: ignore[assignment]
     """Score many articles: one row per article (sentences, flagged, article score).
 
     Examples:
@@ -292,28 +326,18 @@ def score(
 
       cat story.txt | mtqa score -
     """
-    tally = run("score", paths, fmt, output, Gate(), False, color, feed, dict(
-        lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
-        backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes, offline=offline, **cache_options(cache, no_cache)), resume)
-    raise typer.Exit(tally.exit_code())
+    raise typer.Exit(shared.run("score", paths, Gate()).exit_code())
 
 
 @app.command()
+@shared_options
 def check(
-    paths: List[str] = typer.Argument(..., help="Article files, directories, globs, or - for stdin."),
+    paths: List[str] = PathsArg,
     max_flagged: Optional[int] = typer.Option(None, "--max-flagged", help="Fail an article with more flagged sentences than this."),
     min_score: Optional[float] = typer.Option(None, "--min-score", help="Fail an article whose score is below this (0-100)."),
     fail_on: str = typer.Option("major", "--fail-on", help="Fail on any flag of this severity or worse: major, minor, never."),
     fail_on_junk: bool = typer.Option(False, "--fail-on-junk", help="Fail when junk (credits, sign-offs, teasers...) is left in."),
-    fmt: str = FormatOpt, output: Optional[Path] = OutputOpt, lines: bool = LinesOpt,
-    models_dir: Optional[Path] = ModelsDirOpt, signals: Optional[str] = SignalsOpt,
-    require_models: bool = RequireOpt, backend: Optional[str] = BackendOpt,
-    device: Optional[str] = DeviceOpt, beam: Optional[int] = BeamOpt,
-    batch_size: Optional[int] = BatchOpt, profile: Optional[str] = ProfileOpt,
-    max_bytes: Optional[int] = MaxBytesOpt, feed: bool = FeedOpt, color: Optional[bool] = ColorOpt,
-    resume: bool = ResumeOpt, offline: Optional[bool] = OfflineOpt,
-    cache: Optional[Path] = CacheOpt, no_cache: bool = NoCacheOpt,
+    shared: Shared = None,  # type: ignore[assignment]
 ) -> None:
     """CI gate: exit 0 when every article passes, 1 when any fails, 2 on usage or input errors.
 
@@ -332,11 +356,7 @@ def check(
     if max_flagged is not None and max_flagged < 0:
         raise fail("--max-flagged must be 0 or more")
     gate = Gate(max_flagged=max_flagged, min_score=min_score, fail_on=fail_on, fail_on_junk=fail_on_junk)
-    tally = run("check", paths, fmt, output, gate, False, color, feed, dict(
-        lines=lines, models_dir=models_dir, signals=signals, require_models=require_models,
-        backend=backend, device=device, beam=beam, batch_size=batch_size, profile=profile,
-        max_bytes=max_bytes, offline=offline, **cache_options(cache, no_cache)), resume)
-    raise typer.Exit(tally.exit_code())
+    raise typer.Exit(shared.run("check", paths, gate).exit_code())
 
 
 def cache_options(cache: Optional[Path], no_cache: bool) -> dict:
