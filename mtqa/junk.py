@@ -99,6 +99,10 @@ BOILERPLATE = tuple(
     (reason, re.compile(rf"^(?:{pattern})", re.IGNORECASE | re.VERBOSE))
     for reason, pattern in _BOILERPLATE_PATTERNS
 )
+# A row of share buttons: nothing but network and share words ("Facebook Twitter WhatsApp E-Mail").
+_SHARE_WORDS = {"facebook", "twitter", "x", "whatsapp", "telegram", "linkedin", "xing", "pinterest", "reddit",
+                "flipboard", "pocket", "messenger", "threads", "bluesky", "mastodon", "e-mail", "email", "mail",
+                "print", "drucken", "share", "teilen", "tweet", "copy", "link", "kopieren", "instagram", "youtube"}
 _BOILERPLATE_ANYWHERE = re.compile(r"all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten", re.IGNORECASE)
 
 MAX_JUNK_WORDS = 25  # longer lines are article text even when they start like junk
@@ -164,6 +168,9 @@ def boilerplate(line: str) -> str | None:
             return reason
     if _words(text) <= 12 and _BOILERPLATE_ANYWHERE.search(text):
         return "rights notice"
+    words = [w.lower() for w in re.split(r"[\s|·•/,]+", text) if w]
+    if len(words) >= 2 and all(w in _SHARE_WORDS for w in words):
+        return "share buttons"
     return None
 
 

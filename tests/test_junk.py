@@ -48,6 +48,8 @@ JUNK = [
     ("This site uses cookies to give you the best experience.", "boilerplate"),
     ("© 2021 Example Media Group. All rights reserved.", "boilerplate"),
     ("Advertisement", "boilerplate"),
+    ("Facebook Twitter WhatsApp E-Mail", "boilerplate"),
+    ("Telegram | Xing | Link kopieren", "boilerplate"),
 ]
 
 PROSE = [
@@ -64,6 +66,7 @@ PROSE = [
     "He said the rights of all citizens are reserved for the courts to decide.",
     "Minister rejects the criticism",
     "Leaders of the EU and the UK met in Brussels.",
+    "Facebook and Twitter were fined by the regulator.",
     "Subscribers to the service complained about the price rises that followed the merger in March.",
 ]
 

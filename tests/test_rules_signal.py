@@ -60,6 +60,8 @@ def test_parse_detectors_find_their_pattern(signal, text, code, span):
     "He felt Angst about the Zeitgeist of the Kindergarten years.",
     "Chancellor Angela Merkel met Olaf Scholz in Düsseldorf.",
     "The talks, which began in March, ended on Friday.",
+    "The trade union Verdi had called on ground staff to stop work.",
+    "Lufthansa had offered a wage increase in two steps.",
     "The ministry announced on Monday that the talks had failed.",
     "As announced, the new rules apply from January.",
     "The report, which the ministry published, contains errors.",

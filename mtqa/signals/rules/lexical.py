@@ -27,6 +27,9 @@ _GERMAN_LETTERS = re.compile(r"[äöüß]", re.IGNORECASE)
 MARGIN = 1.0  # zipf points more frequent in the other language than in English
 SHORT_MARGIN = 3.0  # three-letter words ("und", "bis") must be far more frequent abroad
 RARE_IN_ENGLISH = 3.0  # zipf: rarer than about 1 per million English words
+# Capitalised words are names in English ("Lufthansa" 2.9, "Verdi" 2.8): suspect only when English
+# hardly knows them ("Bundesregierung" 0, "Wirtschaft" 1.7).
+NAME_IN_ENGLISH = 2.5
 
 
 # German first (wire copy); the others catch code-mixing in MT from other source languages.
@@ -71,8 +74,10 @@ def candidates(doc) -> list:
         margin = MARGIN if len(w) > 3 else SHORT_MARGIN
         if language != "German":
             margin += 0.5
-        if w[0].isupper() and tok.i > 0:
-            # Mid-sentence capitals are names in English; only a German noun is suspect then.
+        if w[0].isupper():
+            # Capitals are names in English; only a German noun English hardly knows is suspect.
+            if en >= NAME_IN_ENGLISH and not english_compound(w):
+                continue
             lean, language = zipf_frequency(w.lower(), "de") - en, "German"
         if lean >= margin or (en == 0 and _GERMAN_LETTERS.search(w)) or \
                 (w[0].isupper() and english_compound(w)):
