@@ -112,8 +112,17 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+# Reuters/AP style: "(Reporting by Maria Martinez; Editing by Paul Carrel)".
+_NAME = r"[A-Z][\w.'’-]*"
+_STAFF_CREDIT = re.compile(
+    rf"^\(?\s*(?:(?i:additional\s+)?(?i:reporting|writing|editing|compiled|translated)\s+by\s+"
+    rf"{_NAME}(?:\s+(?:and\s+|in\s+)?{_NAME})*\s*[;,]?\s*)+\)?\.?$")
+
+
 def signoff(line: str) -> str | None:
     text = line.strip()
+    if _words(text) <= MAX_JUNK_WORDS and _STAFF_CREDIT.match(text):
+        return "reporting and editing credits"
     if _words(text) > 12 or not SIGNOFF.match(text) or not _NAMES_AGENCY.search(text):
         return None
     if text.startswith(("©", "(c)", "(C)")) or text.lower().startswith("copyright"):

@@ -276,13 +276,18 @@ def _pysbd_starts(text: str) -> list[int]:
 _CLOSING = "\"'”’»›)]"
 
 
+# German abbreviations left in English copy ("5 Mio. Euro") do not end a sentence.
+_NON_FINAL_ABBREVIATIONS = (" Mio.", " Mrd.", " Tsd.", " ca.", " bzw.", " z.B.", " z. B.", " Nr.", " d.h.", " u.a.",
+                            " Dr.", " Prof.", " St.", " Nr.", " No.")
+
+
 def accept_break(text: str, at: int) -> bool:
     """A proposed break is kept only after terminal punctuation and before a sentence opening."""
     before = text[:at].rstrip()
     after = text[at:].lstrip()
     if not before or not after:
         return False
-    if not TERMINAL.search(before):
+    if not TERMINAL.search(before) or before.endswith(_NON_FINAL_ABBREVIATIONS):
         return False
     return not (after[0] in _CLOSING or after[0].islower() or after[0] in ",;:")
 

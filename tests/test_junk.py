@@ -30,6 +30,8 @@ JUNK = [
     ("© AFP 2021", "signoff"),
     ("dpa/lnw", "signoff"),
     ("With material from dpa and Reuters", "signoff"),
+    ("(Reporting by Jane Roe; Editing by John Doe)", "signoff"),
+    ("Additional reporting by Max Mustermann in Bonn", "signoff"),
     # teasers
     ("Video: Floods in the south of the country", "teaser"),
     ("Read more: How the euro was born", "teaser"),
@@ -67,6 +69,7 @@ PROSE = [
     "Minister rejects the criticism",
     "Leaders of the EU and the UK met in Brussels.",
     "Facebook and Twitter were fined by the regulator.",
+    "Reporting by local journalists revealed the scandal in the spring of last year.",
     "Subscribers to the service complained about the price rises that followed the merger in March.",
 ]
 

@@ -92,6 +92,13 @@ def test_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_german_abbreviations_left_in_the_copy_do_not_end_sentences():
+    assert body("The state pays 5 Mio. Euro to the firms. Critics call it too little.") == [
+        "The state pays 5 Mio. Euro to the firms.",
+        "Critics call it too little.",
+    ]
+
+
 def test_sentence_ending_in_abbreviation_still_ends():
     assert body("Inflation rose by 3 percent in the U.S. The central bank is worried.") == [
         "Inflation rose by 3 percent in the U.S.",

@@ -68,7 +68,7 @@ def reasons_text(s: SentenceScore) -> Text:
     """One line per flag: code, message and the suggested repair."""
     lines = []
     for f in s.flags:
-        suggestion = f" -> {f.suggestion}" if f.suggestion else ""
+        suggestion = f" -> {f.suggestion}" if f.suggestion and f.suggestion not in f.message else ""
         lines.append(clean(f"{f.code}: {f.message}{suggestion}"))
     return Text("\n".join(lines) or "-")
 
