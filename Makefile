@@ -23,7 +23,8 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(BIN)/mtqa flags data/seed-article.txt
-	$(BIN)/mtqa check data/seed-article.txt; echo "mtqa check exit code: $$?"
+	$(BIN)/mtqa score data/seed-article.txt data/samples/
+	$(BIN)/mtqa check data/seed-article.txt data/samples/ --format github; echo "mtqa check exit code: $$? (1: an article failed the gate)"
 
 test: setup
 	$(BIN)/python -m pytest -q
