@@ -119,6 +119,17 @@ _STAFF_CREDIT = re.compile(
     rf"{_NAME}(?:\s+(?:and\s+|in\s+)?{_NAME})*\s*[;,]?\s*)+\)?\.?$")
 
 
+# "By Jane Doe", "By Jane Doe and John Roe, Reuters", "Von Max Mustermann": at least two names.
+_BYLINE = re.compile(
+    rf"^(?:By|BY|Von|VON|From)\s+{_NAME}(?:\s+(?:and\s+|und\s+|&\s+)?{_NAME})+"
+    rf"(?:\s*[,|–—-]\s*(?:{_NAME}\s*){{1,4}})?\s*$")
+
+
+def byline(line: str) -> str | None:
+    text = line.strip()
+    return "byline" if _words(text) <= 10 and _BYLINE.match(text) else None
+
+
 def signoff(line: str) -> str | None:
     text = line.strip()
     if _words(text) <= MAX_JUNK_WORDS and _STAFF_CREDIT.match(text):
@@ -187,6 +198,7 @@ def boilerplate(line: str) -> str | None:
 # teaser word; the comment form wins over everything.
 CLASSIFIERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("boilerplate", boilerplate),
+    ("byline", byline),
     ("signoff", signoff),
     ("credit", credit),
     ("teaser", teaser),

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 # Kinds of segment. Only PROSE_KINDS are scored; the rest is set aside as not article text.
 PROSE_KINDS = ("body", "title", "heading")
-JUNK_KINDS = ("duplicate", "credit", "caption", "signoff", "teaser", "boilerplate")
+JUNK_KINDS = ("duplicate", "credit", "caption", "byline", "signoff", "teaser", "boilerplate")
 KINDS = PROSE_KINDS + JUNK_KINDS
 
 SEVERITIES = ("major", "minor", "info")

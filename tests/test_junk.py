@@ -31,6 +31,9 @@ JUNK = [
     ("dpa/lnw", "signoff"),
     ("With material from dpa and Reuters", "signoff"),
     ("(Reporting by Jane Roe; Editing by John Doe)", "signoff"),
+    ("By Jane Roe", "byline"),
+    ("By Jane Roe and John Doe, Reuters", "byline"),
+    ("Von Max Mustermann", "byline"),
     ("Additional reporting by Max Mustermann in Bonn", "signoff"),
     # teasers
     ("Video: Floods in the south of the country", "teaser"),
@@ -69,6 +72,8 @@ PROSE = [
     "Minister rejects the criticism",
     "Leaders of the EU and the UK met in Brussels.",
     "Facebook and Twitter were fined by the regulator.",
+    "By Monday, the talks had failed.",
+    "By then the government had fallen.",
     "Reporting by local journalists revealed the scandal in the spring of last year.",
     "Subscribers to the service complained about the price rises that followed the merger in March.",
 ]

@@ -110,8 +110,8 @@ def test_fix_encoding(broken, repaired):
 
 
 def test_kind_options():
-    assert kinds_to_drop() == {"duplicate", "credit", "caption", "signoff", "teaser", "boilerplate"}
-    assert kinds_to_drop(keep=parse_kinds("credit, caption")) == {"duplicate", "signoff", "teaser", "boilerplate"}
+    assert kinds_to_drop() == {"duplicate", "credit", "caption", "byline", "signoff", "teaser", "boilerplate"}
+    assert kinds_to_drop(keep=parse_kinds("credit, caption")) == {"duplicate", "byline", "signoff", "teaser", "boilerplate"}
     assert kinds_to_drop(drop=parse_kinds("title")) == {"title"}
     with pytest.raises(KindError, match="unknown kind 'photo'"):
         parse_kinds("credit,photo")
