@@ -30,6 +30,7 @@ RARE_IN_ENGLISH = 3.0  # zipf: rarer than about 1 per million English words
 # Capitalised words are names in English ("Lufthansa" 2.9, "Verdi" 2.8): suspect only when English
 # hardly knows them ("Bundesregierung" 0, "Wirtschaft" 1.7).
 NAME_IN_ENGLISH = 2.5
+LOANWORD_IN_ENGLISH = 2.0  # a French/Spanish/... word English uses this often is a loanword
 
 
 # German first (wire copy); the others catch code-mixing in MT from other source languages.
@@ -49,7 +50,10 @@ def foreign_lean(word: str) -> tuple[float, str]:
 def english_compound(word: str) -> str | None:
     """"Fakenews" → "fake news": English words run together the German way, else None."""
     w = word.lower()
-    if zipf_frequency(w, "en") >= RARE_IN_ENGLISH:
+    en = zipf_frequency(w, "en")
+    # The run-together form must be German usage ("Fakenews" is commoner in German than in English)
+    # or unknown to English; "congresswoman" and "broadsides" are English words.
+    if en >= RARE_IN_ENGLISH or (en > 0 and zipf_frequency(w, "de") < en):
         return None
     for cut in range(4, len(w) - 3):  # parts of four letters or more: "Macron" is not "mac ron"
         left, right = w[:cut], w[cut:]
@@ -74,6 +78,8 @@ def candidates(doc) -> list:
         margin = MARGIN if len(w) > 3 else SHORT_MARGIN
         if language != "German":
             margin += 0.5
+            if en >= LOANWORD_IN_ENGLISH:
+                continue  # "massif", "genre", "siesta": English has taken them
         if w[0].isupper():
             # Capitals are names in English; only a German noun English hardly knows is suspect.
             if en >= NAME_IN_ENGLISH and not english_compound(w):

@@ -82,9 +82,13 @@ def verbless_clause(doc) -> list[Finding]:
         # Two subjects on one verb: the parser has glued a clause that lost its verb onto the next.
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")]
         between = doc[subjects[0].i:verb.i] if subjects else []
-        # Adjacent subjects are an apposition the parser split ("the union Verdi had called").
+        # Adjacent subjects are an apposition the parser split ("the union Verdi had called"); a
+        # second "subject" after a clause of the first is a noun from that clause ("A study
+        # published in the journal Science reported").
         apposition = len(subjects) >= 2 and subjects[1].i == subjects[0].i + 1
-        if len(subjects) >= 2 and not out and not apposition and not any(t.is_punct for t in between):
+        clause_between = any(t.dep_ in ("acl", "relcl") for t in between)
+        if len(subjects) >= 2 and not out and not apposition and not clause_between \
+                and not any(t.is_punct for t in between):
             out.append(Finding("verbless-clause",
                                f"{subjects[0].text!r} and {subjects[1].text!r} share the verb {verb.text!r}: "
                                "a verb is missing", "major", subjects[0].idx, verb.idx + len(verb.text)))
