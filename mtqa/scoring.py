@@ -17,6 +17,7 @@ noisy signal alone does not send an editor to a fine sentence.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import statistics
 from dataclasses import dataclass, field, replace
@@ -117,9 +118,15 @@ class Profile:
 
     @property
     def signature(self) -> str:
+        """``default`` for the built-in profile, else ``name@<hash of its numbers>``: two profile
+        files with the same name but other thresholds never give comparable-looking reports."""
         if self.calibrated is not None:
             return f"{self.name}@{self.calibrated.digest}"
-        return self.name
+        if self == Profile():
+            return self.name
+        numbers = repr((self.metrics, sorted(self.flag_risk.items()), self.relative_z, self.rules_risk_weight,
+                        self.flag_threshold, self.max_suspects))
+        return f"{self.name}@{hashlib.sha256(numbers.encode('utf-8')).hexdigest()[:8]}"
 
 
 class ProfileError(ValueError):
@@ -326,3 +333,26 @@ def article_score(sentences: Sequence[SentenceScore]) -> float | None:
     if not scores:
         return None
     return round(sum(scores) / len(scores), 2)
+
+
+def profile_toml(profile: Profile) -> str:
+    """A hand-editable profile file (``mtqa profile > newsroom.toml``) that ``load_profile`` reads back."""
+    def q(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    lines = [
+        "# mtqa scoring profile: edit the numbers, then use it with --profile FILE.",
+        "# Each model metric turns into risk below its threshold; score = 100 * product(1 - risk).",
+        f"name = {q(profile.name)}",
+        f"relative_z = {profile.relative_z!r}  # MADs below the article's median that count as relatively low",
+        f"rules_risk_weight = {profile.rules_risk_weight!r}",
+        f"flag_threshold = {profile.flag_threshold!r}  # a score below this is flagged even without a detector flag",
+        f"max_suspects = {profile.max_suspects!r}",
+        "",
+        "[flag_risk]  # risk of one detector flag, by severity",
+    ]
+    lines += [f"{level} = {risk!r}" for level, risk in profile.flag_risk.items()]
+    for m in profile.metrics:
+        lines += ["", "[[metrics]]"]
+        lines += [f"{key} = {q(v) if isinstance(v, str) else repr(v)}" for key, v in vars(m).items()]
+    return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""``mtqa schema``: the JSON Schema of the JSON report, for validating output in CI or other tools."""
+"""``mtqa schema`` (the JSON Schema of the JSON report) and ``mtqa profile`` (the scoring profile)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,17 @@ def register(app: typer.Typer) -> None:
           mtqa schema > mtqa-report.schema.json
         """
         typer.echo(schema_text(), nl=False)
+
+    @app.command()
+    def profile() -> None:
+        """Print the built-in scoring profile as TOML, to edit and pass back with --profile.
+
+        Example:
+
+          mtqa profile > newsroom.toml   # edit thresholds and weights
+
+          mtqa check wire/ --profile newsroom.toml
+        """
+        from mtqa.scoring import Profile, profile_toml
+
+        typer.echo(profile_toml(Profile()), nl=False)
