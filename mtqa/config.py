@@ -1,8 +1,8 @@
 """Run configuration: defaults, then ``mtqa.toml`` or ``[tool.mtqa]``, then CLI options.
 
-Only fields that change the numbers go into the run's signature (see ``signature_fields``); paths,
-batch sizes and output options do not, so a report made with batch 1 and one made with batch 16
-are comparable.
+The signals put what changes their numbers (models, revisions, beam) into the run's signature;
+paths, batch sizes and output options do not, so a report made with batch 1 and one made with
+batch 16 are comparable.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ class Config:
             raise ConfigError(f"unknown compute_type {self.compute_type!r}; choose one of {', '.join(COMPUTE_TYPES)}")
 
     def with_overrides(self, **overrides: Any) -> "Config":
-        """Apply CLI options; ``None`` means "not given" and keeps the current value."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        """Apply CLI or API options; ``None`` means "not given" and keeps the current value."""
+        return replace(self, **{k: _coerce(k, v) for k, v in overrides.items() if v is not None})
 
     def resolved_models_dir(self) -> Path:
         if self.models_dir is not None:
@@ -75,13 +75,28 @@ class Config:
         return Path(env) if env else Path("models")
 
 
+_TYPES = {f.name: type(f.default) for f in fields(Config) if isinstance(f.default, (bool, int, float, str))}
+
+
 def _coerce(name: str, value: Any) -> Any:
-    if name in ("models_dir", "cache") and value is not None:
-        return Path(value)
-    if name == "signals" and isinstance(value, str):
-        return tuple(s.strip() for s in value.split(",") if s.strip())
+    """A setting in the type Config wants, or ``ConfigError`` naming the setting."""
+    if name in ("models_dir", "cache", "profile") and value is not None:
+        if not isinstance(value, (str, Path)):
+            raise ConfigError(f"setting {name!r} must be a path, not {value!r}")
+        return Path(value) if name != "profile" else str(value)
     if name == "signals":
-        return tuple(value)
+        if isinstance(value, str):
+            return tuple(s.strip() for s in value.split(",") if s.strip())
+        if isinstance(value, (list, tuple)) and all(isinstance(s, str) for s in value):
+            return tuple(value)
+        raise ConfigError(f"setting 'signals' must be a list of names or a comma-separated string, not {value!r}")
+    expected = _TYPES.get(name)
+    if expected is not None and value is not None:
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            ok, value = True, float(value)
+        if not ok:
+            raise ConfigError(f"setting {name!r} must be {expected.__name__}, not {value!r}")
     return value
 
 

@@ -39,7 +39,8 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
 
     Order: BOMs (UTF-8, UTF-16), strict UTF-8, then Windows-1252 for Western European text (Latin-1
     where a byte is unassigned in Windows-1252). Binary data (NUL bytes outside UTF-16, or more
-    than 5 % control characters) is refused; a few stray escape codes in a story are not rather than guessed at.
+    than 5 % control characters) is refused rather than guessed at; a few stray escape codes in a
+    story do not make it binary.
     """
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = _strict(data[len(codecs.BOM_UTF8):], "utf-8", path), "utf-8-sig"
@@ -184,6 +185,7 @@ def read_feed(source: Source, max_bytes: int = 20_000_000) -> Iterator[Document 
     """
     data = read_bytes(source, max_bytes)
     text, encoding = decode(data, source.path)
+    seen: set[str] = set()
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -196,4 +198,11 @@ def read_feed(source: Source, max_bytes: int = 20_000_000) -> Iterator[Document 
             yield InputError(f"{source.path}:{lineno}: a feed line needs a \"text\" string")
             continue
         doc_id = str(obj.get("id", f"{source.path}#{lineno}"))
+        if doc_id in seen:  # --resume and every report key on the id
+            yield InputError(f"{source.path}:{lineno}: duplicate id {doc_id!r}")
+            continue
+        seen.add(doc_id)
+        if not obj["text"].strip():
+            yield InputError(f"{source.path}:{lineno}: empty article (no text)")
+            continue
         yield Document(id=doc_id, path=doc_id, text=obj["text"], encoding=encoding)

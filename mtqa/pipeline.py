@@ -97,7 +97,7 @@ class Checker:
         except Exception as exc:  # noqa: BLE001 - one article must not abort a batch
             message = f"{document.path}: could not be checked ({type(exc).__name__}: {exc})"
             return DocumentReport(document, (), None, self.signature, tuple(self.skipped),
-                                  error=message.splitlines()[0] if message else message)
+                                  error=message.splitlines()[0])
 
     def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
         for document in documents:

@@ -144,21 +144,41 @@ def load_profile(path: str | Path | None) -> Profile:
         raise ProfileError(f"profile not found: {p}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"cannot read profile {p}: {exc}") from None
+    try:
+        return _profile_from(data, p)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ProfileError(f"profile {p}: bad value: {exc}") from None
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value)
+
+
+def _metric(entry: object) -> MetricRule:
+    if not isinstance(entry, dict):
+        raise ValueError("each [[metrics]] entry must be a table")
+    rule = MetricRule(**entry)
+    for name in ("threshold", "scale", "weight", "major_below"):
+        _number(getattr(rule, name))
+    if not all(isinstance(getattr(rule, n), str) for n in ("signal", "value", "code", "message")):
+        raise ValueError("signal, value, code and message of a [[metrics]] entry must be strings")
+    return rule
+
+
+def _profile_from(data: dict, p: Path) -> Profile:
     base = Profile()
-    metrics = base.metrics
-    if "metrics" in data:
-        try:
-            metrics = tuple(MetricRule(**m) for m in data["metrics"])
-        except TypeError as exc:
-            raise ProfileError(f"profile {p}: bad [[metrics]] entry: {exc}") from None
+    metrics = tuple(_metric(m) for m in data["metrics"]) if "metrics" in data else base.metrics
+    flag_risk = {**base.flag_risk, **{str(k): _number(v) for k, v in data.get("flag_risk", {}).items()}}
     return Profile(
         name=str(data.get("name", p.stem)),
         metrics=metrics,
-        flag_risk={**base.flag_risk, **data.get("flag_risk", {})},
-        relative_z=float(data.get("relative_z", base.relative_z)),
-        rules_risk_weight=float(data.get("rules_risk_weight", base.rules_risk_weight)),
-        flag_threshold=float(data.get("flag_threshold", base.flag_threshold)),
-        max_suspects=int(data.get("max_suspects", base.max_suspects)),
+        flag_risk=flag_risk,
+        relative_z=_number(data.get("relative_z", base.relative_z)),
+        rules_risk_weight=_number(data.get("rules_risk_weight", base.rules_risk_weight)),
+        flag_threshold=_number(data.get("flag_threshold", base.flag_threshold)),
+        max_suspects=int(_number(data.get("max_suspects", base.max_suspects))),
         source={str(k): str(v) for k, v in data.get("source", {}).items()},
         calibrated=_load_calibrated(data.get("calibrated"), p),
     )
@@ -240,14 +260,13 @@ def combine(
     """Score the prose sentences of one document from every signal's results (same order)."""
     if profile.calibrated is not None:
         return _combine_calibrated(sentences, results, profile)
-    prose_idx = list(range(len(sentences)))
     # Relative standing of each metric among the article's prose sentences.
     zscores: dict[tuple[str, str], dict[int, float]] = {}
     for rule in profile.metrics:
         per_signal = results.get(rule.signal)
         if per_signal is None:
             continue
-        idx = [i for i in prose_idx if rule.value in per_signal[i].values]
+        idx = [i for i in range(len(sentences)) if rule.value in per_signal[i].values]
         zs = robust_z([per_signal[i].values[rule.value] for i in idx])
         zscores[(rule.signal, rule.value)] = dict(zip(idx, zs))
 

@@ -278,7 +278,7 @@ _CLOSING = "\"'”’»›)]"
 
 # German abbreviations left in English copy ("5 Mio. Euro") do not end a sentence.
 _NON_FINAL_ABBREVIATIONS = (" Mio.", " Mrd.", " Tsd.", " ca.", " bzw.", " z.B.", " z. B.", " Nr.", " d.h.", " u.a.",
-                            " Dr.", " Prof.", " St.", " Nr.", " No.")
+                            " Dr.", " Prof.", " St.", " No.")
 
 
 def accept_break(text: str, at: int) -> bool:

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from test_report_samples import GARBLED, check_text, flagged_report, with_junk
+from report_samples import GARBLED, check_text, flagged_report, with_junk
 
 from mtqa.gate import Gate
 from mtqa.report import View, make_writer

@@ -33,6 +33,10 @@ def test_mtqa_toml_takes_precedence_over_pyproject(tmp_path):
     ("beam = 0\n", "--beam must be at least 1"),
     ('backend = "tpu"\n', "unknown backend"),
     ("beam = \n", "cannot read configuration"),
+    ('beam = "2"\n', "setting 'beam' must be int"),
+    ("signals = 5\n", "setting 'signals' must be a list"),
+    ('lines = "yes"\n', "setting 'lines' must be bool"),
+    ("models-dir = 3\n", "setting 'models_dir' must be a path"),
 ])
 def test_bad_settings_are_config_errors(tmp_path, text, message):
     (tmp_path / "mtqa.toml").write_text(text)
@@ -63,3 +67,10 @@ def test_cli_reports_a_broken_config_in_one_line(cli, tmp_path, seed_path, monke
 def test_config_defaults_run_every_signal_offline():
     config = Config()
     assert config.signals == ("rules", "roundtrip", "likelihood", "fluency") and config.offline
+
+
+def test_api_overrides_take_the_same_forms_as_the_config_file():
+    from mtqa import check_text
+
+    report = check_text("The council met on Monday.", Config(), signals="rules")
+    assert report.skipped_signals == () and "rules:" in report.signature

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -66,32 +65,17 @@ def test_required_missing_model_is_one_line_without_the_network(cli, story, tmp_
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
 
 
-def _build_tiny(cli, directory):
-    """The tiny models, through `mtqa models build-tiny` where it exists, else the builder module."""
-    if "build-tiny" in cli("models", "--help").stdout:
-        result = cli("models", "build-tiny", directory)
-        assert result.exit_code == 0, result.stderr
-        return directory
-    import mtqa
-
-    try:
-        from mtqa import tiny
-    except ImportError:
-        tiny = None
-    # an editable install elsewhere can lend a module this checkout does not have: use only our own
-    if tiny is None or Path(tiny.__file__).parent != Path(mtqa.__file__).parent:
-        pytest.skip("no tiny model builder (`mtqa models build-tiny` / mtqa.tiny) in this checkout yet")
-    return tiny.build_tiny(directory)
-
-
 @pytest.fixture(scope="module")
 def tiny_models(tmp_path_factory):
+    """Built through the command a user runs, `mtqa models build-tiny DIR`."""
     from typer.testing import CliRunner
 
     from mtqa.cli.main import app
 
-    runner = CliRunner()
-    return _build_tiny(lambda *a: runner.invoke(app, [str(x) for x in a]), tmp_path_factory.mktemp("tiny"))
+    directory = tmp_path_factory.mktemp("tiny")
+    result = CliRunner().invoke(app, ["models", "build-tiny", str(directory)])
+    assert result.exit_code == 0, result.stderr
+    return directory
 
 
 @pytest.mark.slow

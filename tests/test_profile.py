@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mtqa.scoring import Profile, load_profile, profile_toml
 
 
@@ -41,3 +43,19 @@ def test_cli_prints_the_profile_and_uses_an_edited_one(cli, tmp_path, seed_path)
 def test_a_missing_profile_is_one_line_and_exit_2(cli, tmp_path, seed_path):
     result = cli("flags", seed_path, "--signals", "rules", "--profile", tmp_path / "nope.toml")
     assert result.exit_code == 2 and "profile not found" in result.stderr
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (("relative_z = -1.5", 'relative_z = "abc"'), "is not a number"),
+    (("minor = 0.25", 'minor = "high"'), "is not a number"),
+    (("threshold = 40.0", 'threshold = "40"'), "is not a number"),
+    (("max_suspects = 3", "max_suspects = 3\nsource = 1"), "bad value"),
+    (('code = "disfluent"', 'code = "disfluent"\ncolour = 1'), "bad value"),
+])
+def test_a_bad_value_in_a_profile_is_a_profile_error(tmp_path, edit, needle):
+    from mtqa.scoring import ProfileError
+
+    path = tmp_path / "bad.toml"
+    path.write_text(profile_toml(Profile()).replace(*edit))
+    with pytest.raises(ProfileError, match=needle):
+        load_profile(path)

@@ -280,3 +280,15 @@ def test_feed_with_a_broken_line_keeps_the_rest(cli, tmp_path):
 def test_decode_refuses_rather_than_guesses():
     with pytest.raises(InputError, match="binary"):
         decode(b"abc\x00def", "x")
+
+
+def test_feed_refuses_empty_articles_and_duplicate_ids_in_place(cli, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "a", "text": "Ministers met."}\n{"id": "b", "text": "   "}\n'
+                    '{"id": "a", "text": "A second story with the same id."}\n{"id": "c", "text": "The vote is due."}\n',
+                    encoding="utf-8")
+    result = cli("score", feed, "--feed", "--signals", "rules", "--format", "jsonl")
+    assert result.exit_code == 2
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["error"] is None for d in docs] == [True, False, False, True]
+    assert ":2: empty article" in docs[1]["error"] and ":3: duplicate id 'a'" in docs[2]["error"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_report_samples import FAKENEWS, GARBLED, HOSTILE, IMG, check_text, flagged_report, with_junk
+from report_samples import FAKENEWS, GARBLED, HOSTILE, IMG, check_text, flagged_report, with_junk
 
 from mtqa.gate import Gate
 from mtqa.report import View, make_writer
@@ -276,8 +276,7 @@ def test_cli_formats_are_byte_identical_and_exit_0(cli, articles, fmt):
 def test_cli_gate_failure_exits_1_with_report(cli, articles, fmt, tmp_path):
     """The photo credit in b.txt is junk; with --fail-on-junk the gate fails, and the report is still written."""
     junk = json.loads(cli("flags", articles / "b.txt", "--signals", "rules", "--format", "json").stdout)
-    if all(s["kind"] in ("body", "title", "heading") for s in junk[0]["sentences"]):
-        pytest.skip("this segmenter sets no junk aside, so no rules-only gate can fail")
+    assert [s["kind"] for s in junk[0]["sentences"]][-1] == "credit"  # "Photo: dpa" is set aside
     out = tmp_path / f"gate.{fmt}"
     result = cli("check", articles, "--signals", "rules", "--fail-on-junk", "--format", fmt, "--output", out)
     assert result.exit_code == 1
@@ -289,3 +288,18 @@ def test_cli_input_error_exits_2_with_one_line(cli, tmp_path, fmt):
     result = cli("check", tmp_path / "missing.txt", "--signals", "rules", "--format", fmt)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "no such file" in result.stderr
+
+
+def test_html_input_never_marks_the_wrong_words(cli, tmp_path):
+    """HTML pasted as text: the sentence is plain text, its offsets point into the markup; writers
+    must not underline text at the markup offsets."""
+    page = tmp_path / "page.html"
+    page.write_text("<p>The <b>minister</b> said the report about Fakenews was spreading quickly.</p>\n")
+    for fmt in ("markdown", "table"):
+        out = cli("flags", page, "--signals", "rules", "--format", fmt, "--no-color").stdout
+        assert "quickly" in out
+        assert "**quickly" not in out and "[[quickly" not in out
+    doc = json.loads(cli("flags", page, "--signals", "rules", "--format", "json").stdout)[0]
+    text = page.read_text()
+    flags = [f for s in doc["sentences"] for f in s["flags"] if f["code"] == "untranslated"]
+    assert flags and all(text[f["start"]:f["end"]] == "Fakenews" for f in flags)

@@ -6,7 +6,7 @@ import io
 import re
 from html.parser import HTMLParser
 
-from test_report_samples import FAKENEWS, GARBLED, check_text, flagged_report, with_junk
+from report_samples import FAKENEWS, GARBLED, check_text, flagged_report, with_junk
 
 from mtqa.gate import Gate
 from mtqa.report import View, make_writer

@@ -125,3 +125,31 @@ def preview(text: str, limit: int = 60) -> str:
 
 def fmt_score(score: float | None, digits: int = 1) -> str:
     return "n/a" if score is None else f"{score:.{digits}f}"
+
+
+def flag_spans(s: SentenceScore) -> list[tuple[int, int]]:
+    """Sentence-relative spans of the flags inside the sentence: merged, trimmed of whitespace,
+    whole-sentence flags left out (the sentence's own shading shows those).
+
+    Empty when the sentence text is not the document slice its offsets point at (HTML pasted as
+    text: the sentence is the plain text, the offsets point into the markup), so no writer
+    underlines the wrong words.
+    """
+    sent = s.sentence
+    text = sent.text
+    if sent.end - sent.start != len(text):
+        return []
+    spans: list[tuple[int, int]] = []
+    for flag in sorted(s.flags, key=lambda f: (f.start, f.end)):
+        a, b = max(flag.start - sent.start, 0), min(flag.end - sent.start, len(text))
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a >= b or (a, b) == (0, len(text)):
+            continue
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+        else:
+            spans.append((a, b))
+    return spans

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from mtqa import __version__
 from mtqa.report import View
-from mtqa.report.common import SEVERITY_ORDER, fmt_score, one_line, rule_help
+from mtqa.report.common import SEVERITY_ORDER, flag_spans, fmt_score, one_line, rule_help
 from mtqa.types import DocumentReport, Flag, SentenceScore, SignalResult
 
 
@@ -144,15 +144,7 @@ def tooltip(s: SentenceScore) -> str:
 def marked_text(s: SentenceScore) -> str:
     """The sentence escaped, with each flag's span (document offsets) underlined."""
     text, base = s.sentence.text, s.sentence.start
-    spans: list[list[int]] = []
-    for f in sorted(s.flags, key=lambda f: (f.start, f.end)):
-        a, b = max(f.start - base, 0), min(f.end - base, len(text))
-        if a >= b or (a, b) == (0, len(text)):
-            continue  # a whole-sentence flag is shown by the sentence's own shading
-        if spans and a <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], b)
-        else:
-            spans.append([a, b])
+    spans = flag_spans(s)
     parts, pos = [], 0
     for a, b in spans:
         codes = " ".join(sorted({f.code for f in s.flags if f.start - base < b and f.end - base > a}))

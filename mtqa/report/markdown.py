@@ -10,7 +10,7 @@ import re
 from typing import TextIO
 
 from mtqa.report import View
-from mtqa.report.common import fmt_score, one_line
+from mtqa.report.common import flag_spans, fmt_score, one_line
 from mtqa.types import DocumentReport, SentenceScore
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
@@ -28,19 +28,7 @@ def md(text: str) -> str:
 def marked(s: SentenceScore) -> str:
     """The sentence with the spans of its flags in bold (overlapping spans merged)."""
     text = s.sentence.text
-    spans: list[list[int]] = []
-    for f in sorted(s.flags, key=lambda f: (f.start, f.end)):
-        a, b = max(f.start - s.sentence.start, 0), min(f.end - s.sentence.start, len(text))
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a >= b or (a, b) == (0, len(text)):
-            continue
-        if spans and a <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], b)
-        else:
-            spans.append([a, b])
+    spans = flag_spans(s)
     parts, pos = [], 0
     for a, b in spans:
         parts += [escape(text[pos:a]), "**", escape(text[a:b]), "**"]

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mtqa.report import View
+from mtqa.report.common import flag_spans
 from mtqa.types import DocumentReport, SentenceScore
 
 SEVERITY_STYLE = {"major": "bold red", "minor": "yellow", "info": "cyan", None: "green"}
@@ -24,21 +25,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 def clean(text: str) -> str:
     """Text safe for a terminal: no escape sequences, no invisible direction overrides."""
     return _CONTROL.sub("", text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
-
-
-def flag_spans(s: SentenceScore) -> list[tuple[int, int]]:
-    """Sentence-relative spans of the flags inside the sentence, merged; whole-sentence flags left out."""
-    sent = s.sentence
-    spans: list[tuple[int, int]] = []
-    for flag in sorted(s.flags, key=lambda f: (f.start, f.end)):
-        start, end = max(flag.start - sent.start, 0), min(flag.end - sent.start, len(sent.text))
-        if start >= end or (start, end) == (0, len(sent.text)):
-            continue
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
-        else:
-            spans.append((start, end))
-    return spans
 
 
 def clean_lines(text: str) -> str:
