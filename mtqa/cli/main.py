@@ -375,9 +375,28 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
-def entry() -> None:
+def entry(argv: Optional[List[str]] = None) -> None:
+    """The console script: usage errors (unknown option, bad value, missing argument) end in one
+    ``mtqa: error:`` line and exit 2, like every other error a user can cause."""
+    try:  # Typer carries its own copy of click in recent releases
+        from typer._click import exceptions as click
+    except ImportError:  # pragma: no cover - older Typer on the public click
+        from click import exceptions as click
+
+    command = typer.main.get_command(app)
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        app()
+        code = command.main(args=argv or ["--help"], prog_name="mtqa", standalone_mode=False)
+    except click.UsageError as exc:
+        if not exc.format_message().strip():  # a command group called bare: its help is shown
+            sys.exit(2)
+        where = f" (see 'mtqa {exc.ctx.info_name} --help')" if exc.ctx is not None and exc.ctx.parent else ""
+        typer.echo(f"mtqa: error: {safe_line(exc.format_message())}{where}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        typer.echo("mtqa: interrupted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         typer.echo("mtqa: interrupted", err=True)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

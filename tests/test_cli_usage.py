@@ -1,0 +1,42 @@
+"""The console script itself: usage errors are one line on stderr and exit 2, like input errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DATA, ROOT
+
+SEED = str(DATA / "seed-article.txt")
+
+
+def mtqa(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mtqa", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("flags", "--beam", "x", SEED), "Invalid value for '--beam'"),
+    (("flags",), "Missing argument"),
+    (("flags", "--bogus", SEED), "No such option: --bogus"),
+    (("check", SEED, "--min-score", "abc"), "Invalid value for '--min-score'"),
+    (("nosuch",), "No such command"),
+])
+def test_usage_errors_are_one_line_and_exit_2(args, needle):
+    result = mtqa(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mtqa: error: ") and needle in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_no_arguments_show_the_help_and_exit_0():
+    result = mtqa()
+    assert result.returncode == 0 and "flags" in result.stdout and "check" in result.stdout
+
+
+def test_exit_codes_pass_through_the_console_script():
+    assert mtqa("check", SEED, "--signals", "rules").returncode == 1  # the seed article has major flags
+    assert mtqa("check", SEED, "--signals", "rules", "--fail-on", "never").returncode == 0
