@@ -50,6 +50,8 @@ class Config:
             raise ConfigError(f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
         if self.device not in DEVICES:
             raise ConfigError(f"unknown device {self.device!r}; choose one of {', '.join(DEVICES)}")
+        if not self.signals:
+            raise ConfigError(f"no signal selected; choose from {', '.join(SIGNAL_NAMES)}")
         unknown = [s for s in self.signals if s not in SIGNAL_NAMES]
         if unknown:
             raise ConfigError(
@@ -57,6 +59,8 @@ class Config:
             )
         if self.beam < 1:
             raise ConfigError("--beam must be at least 1")
+        if self.max_bytes < 1:
+            raise ConfigError("--max-bytes must be at least 1")
         if self.batch_size < 1:
             raise ConfigError("--batch-size must be at least 1")
         if self.batch_tokens < 1:
@@ -86,9 +90,9 @@ def _coerce(name: str, value: Any) -> Any:
         return Path(value) if name != "profile" else str(value)
     if name == "signals":
         if isinstance(value, str):
-            return tuple(s.strip() for s in value.split(",") if s.strip())
+            value = [s.strip() for s in value.split(",") if s.strip()]
         if isinstance(value, (list, tuple)) and all(isinstance(s, str) for s in value):
-            return tuple(value)
+            return tuple(dict.fromkeys(value))  # "rules,rules" runs rules once
         raise ConfigError(f"setting 'signals' must be a list of names or a comma-separated string, not {value!r}")
     expected = _TYPES.get(name)
     if expected is not None and value is not None:

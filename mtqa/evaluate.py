@@ -23,7 +23,7 @@ import numpy as np
 from scipy.stats import rankdata
 
 from mtqa.config import Config
-from mtqa.types import Document, SentenceScore
+from mtqa.types import Document, Sentence, SentenceScore
 
 DIGITS = 6
 Z95 = 1.959963984540054
@@ -204,16 +204,23 @@ class Scored:
     ran: tuple[str, ...]  # the signals that were built and ran
 
 
-def score_texts(texts: Sequence[str], config: Config, chunk: int = 30) -> Scored:
+NO_SIGNAL = "no signal"
+
+
+def score_texts(texts: Sequence[str], config: Config | None, chunk: int = 30) -> Scored:
     """Score every text as one sentence (the ``--lines`` path), ``chunk`` texts to a document.
 
     Texts are grouped because the scoring compares each sentence with the rest of its document
     (median and MAD); about an article's worth of sentences keeps that comparison meaningful.
+    ``config=None`` is the floor of an ablation, a check with no signal at all: every sentence
+    scores 100 and nothing is flagged (the CLI refuses such a check; here it is the baseline).
     """
     from mtqa.pipeline import Checker
 
     if chunk < 1:
         raise EvalError("--chunk must be at least 1")
+    if config is None:
+        return Scored(tuple(_unscored(i, t) for i, t in enumerate(texts)), NO_SIGNAL, (), ())
     checker = Checker(replace(config, lines=True))
     out: list[SentenceScore | None] = [None] * len(texts)
     for first in range(0, len(texts), chunk):
@@ -225,13 +232,25 @@ def score_texts(texts: Sequence[str], config: Config, chunk: int = 30) -> Scored
     return Scored(tuple(out), checker.signature, skipped, tuple(sig.name for sig in checker.signals))
 
 
-def ablations(config: Config, ran: Sequence[str]) -> list[tuple[str, Config]]:
-    """The configuration with each signal that ran removed in turn (one signal: it vs nothing).
+def _unscored(index: int, text: str) -> SentenceScore | None:
+    text = " ".join(text.split())
+    if not text:
+        return None
+    sentence = Sentence("<eval>", index, text, 0, len(text), index + 1, 1)
+    return SentenceScore(sentence, 100.0, None, (), {})
+
+
+def ablations(config: Config, ran: Sequence[str]) -> list[tuple[str, Config | None]]:
+    """The configuration with each signal that ran removed in turn; ``None`` when nothing would
+    run then (one signal: it vs nothing).
 
     Skipped signals are not ablated: without them the run is the same run.
     """
-    return [(name, replace(config, signals=tuple(s for s in config.signals if s != name)))
-            for name in ran]
+    out: list[tuple[str, Config | None]] = []
+    for name in ran:
+        rest = [s for s in ran if s != name]
+        out.append((name, replace(config, signals=tuple(rest)) if rest else None))
+    return out
 
 
 # ---- eval labels ----------------------------------------------------------------------------
@@ -271,7 +290,7 @@ def eval_labels(path: str, config: Config, *, text_col: str = "text", label_col:
     if not rows:
         raise EvalError(f"{path}: no rows to evaluate")
 
-    def measure(cfg: Config) -> tuple[Scored, dict, dict]:
+    def measure(cfg: Config | None) -> tuple[Scored, dict, dict]:
         scored = score_texts(texts, cfg, chunk)
         keep = [i for i, s in enumerate(scored.sentences) if s is not None]
         risks = [-scored.sentences[i].score for i in keep]
@@ -358,7 +377,7 @@ def eval_pairs(path: str, config: Config, *, visibility: str | None = None, limi
     # Good and bad of a pair sit next to each other, so they are compared with the same neighbours.
     texts = [t for r in rows for t in (r["good"], r["bad"])]
 
-    def measure(cfg: Config) -> tuple[Scored, dict, dict]:
+    def measure(cfg: Config | None) -> tuple[Scored, dict, dict]:
         scored = score_texts(texts, cfg, chunk + chunk % 2)
         keep = [i for i in range(len(rows))
                 if scored.sentences[2 * i] is not None and scored.sentences[2 * i + 1] is not None]

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from mtqa.types import Document
 
-TEXT_SUFFIXES = (".txt", ".md", ".text", ".html", ".htm", ".jsonl")
+# What a directory scan picks up: plain-text articles. HTML pages, JSONL feeds (--feed) and mtqa's
+# own reports (.html, .jsonl, .json, .csv) written into the same folder are not articles to score;
+# name such files, or a glob, to check them.
+TEXT_SUFFIXES = (".txt", ".text")
 
 
 class InputError(Exception):
@@ -83,6 +86,8 @@ def expand_paths(patterns: Sequence[str], keep_going: bool = False) -> list[Sour
     """
     if not patterns:
         raise InputError("no input: give one or more files, directories or globs (or - for stdin)")
+    if list(patterns).count("-") > 1:
+        raise InputError("-: standard input can be read only once")
     out: list[Source] = []
     for pattern in patterns:
         try:
@@ -98,7 +103,7 @@ def _expand(pattern: str) -> list[Source]:
     """The sources one pattern names."""
     if pattern == "-":
         return [Source("-", None)]
-    if glob.has_magic(pattern):
+    if glob.has_magic(pattern) and not os.path.lexists(pattern):  # "story[1].txt" is a file name
         files = [m for m in sorted(glob.glob(pattern, recursive=True)) if os.path.isfile(m)]
         if not files:
             raise InputError(f"{pattern}: no file matches this pattern")

@@ -17,6 +17,7 @@ from mtqa.longsentences import MAX_CHARS, split_long_sentences
 from mtqa.models import ModelContext
 from mtqa.scoring import article_score, combine, load_profile
 from mtqa.segment import LineIndex, segment, segment_lines, segmenter_name
+from mtqa.signals.base import SignalUnavailable
 from mtqa.signals.registry import build_signals
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
@@ -29,6 +30,9 @@ class Checker:
         self.profile = load_profile(self.config.profile)
         self.context = ModelContext(self.config)
         self.signals, self.skipped = build_signals(self.config, self.context)
+        if not self.signals:  # a report scored by nothing would pass every gate
+            why = "; ".join(f"{s.name}: {s.reason}" for s in self.skipped)
+            raise SignalUnavailable("no signal can run", why, self.skipped[0].fix if self.skipped else None)
         self.signature = self._signature()
 
     def _signature(self) -> str:

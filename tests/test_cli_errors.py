@@ -44,3 +44,45 @@ def test_unknown_signal(cli, seed_path):
 
 def test_bad_fail_on(cli, seed_path):
     _one_line_error(cli("check", seed_path, "--fail-on", "sometimes"), "--fail-on")
+
+
+def test_output_that_is_also_an_input_is_refused(cli, tmp_path, seed_path):
+    story = tmp_path / "story.txt"
+    story.write_text(seed_path.read_text("utf-8"))
+    _one_line_error(cli("flags", story, "--signals", "rules", "-o", story), "is also an input")
+    assert story.read_text("utf-8") == seed_path.read_text("utf-8")
+
+
+def test_dash_output_is_stdout(cli, seed_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("flags", seed_path, "--signals", "rules", "--format", "csv", "-o", "-")
+    assert result.exit_code == 0 and result.stdout.startswith("path,") and not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("--signals", "fluency", "--models-dir", "/nonexistent-models"), "no signal can run"),
+    (("--signals", ""), "no signal selected"),
+    (("--max-bytes", "0"), "--max-bytes must be at least 1"),
+])
+def test_a_check_that_would_score_nothing_is_refused(cli, seed_path, args, needle):
+    _one_line_error(cli("check", seed_path, *args), needle)
+
+
+def test_stdin_twice_is_refused(cli, seed_path):
+    _one_line_error(cli("flags", "-", "-", "--signals", "rules", input=seed_path.read_text("utf-8")), "only once")
+
+
+def test_a_file_name_with_brackets_is_a_file_not_a_pattern(cli, tmp_path, seed_path):
+    (tmp_path / "story[1].txt").write_text(seed_path.read_text("utf-8"))
+    (tmp_path / "story1.txt").write_text("A different story. It has two sentences.")
+    result = cli("score", tmp_path / "story[1].txt", "--signals", "rules", "--format", "csv")
+    assert result.exit_code == 0 and "story[1].txt" in result.stdout and "story1.txt" not in result.stdout
+
+
+def test_a_directory_scan_reads_text_articles_not_reports(cli, tmp_path, seed_path):
+    (tmp_path / "story.txt").write_text(seed_path.read_text("utf-8"))
+    assert cli("flags", tmp_path, "--signals", "rules", "--format", "html", "-o", tmp_path / "report.html").exit_code == 0
+    assert cli("flags", tmp_path, "--signals", "rules", "--format", "jsonl", "-o", tmp_path / "report.jsonl").exit_code == 0
+    result = cli("score", tmp_path, "--signals", "rules", "--format", "csv")
+    assert result.exit_code == 0
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == [str(tmp_path / "story.txt")]

@@ -168,10 +168,14 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if resume and (fmt != "jsonl" or output is None):
         raise fail("--resume needs --format jsonl and --output FILE")
+    if output is not None and str(output) == "-":
+        output = None  # "-o -" is standard output
     tally = Tally()
     try:
         config = build_config(**config_options)
         sources = expand_paths(paths, keep_going=True)
+        if output is not None and any(s.real is not None and _same_file(s.real, output) for s in sources):
+            raise fail(f"{output}: is also an input; write the report somewhere else")
         finished = finished_articles(output) if resume else None
         done = finished.ids if finished else frozenset()
         items = iter_items(sources, config.max_bytes, feed, done)
@@ -216,6 +220,13 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
     if tally.checked + tally.errors + tally.skipped > 1:
         typer.echo(tally.summary(kind == "check"), err=True)
     return tally
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def count(report: DocumentReport, tally: Tally, gate: Gate | None) -> None:

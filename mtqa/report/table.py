@@ -87,7 +87,7 @@ class TableWriter:
         c = self.console
         path = clean(report.document.path)
         if report.error:
-            c.print(Text(f"{path}: {clean(report.error)}", style="bold red"))
+            c.print(Text(clean(report.error), style="bold red"))  # the message names the path
             return
         score = "n/a" if report.score is None else f"{report.score:.1f}"
         c.print(Text.assemble((path, "bold"), f"  score {score}  ",
@@ -151,6 +151,12 @@ class TableWriter:
             table.add_column("result")
             table.add_column("why")
         for r in self.reports:
+            if r.error:  # not checked: say so instead of showing zeros
+                row = [clean(r.document.path), "-", "-", "-", Text("error", style="bold red")]
+                if self.view.kind == "check":
+                    row += [Text("ERROR", style="bold red"), clean(r.error)]
+                table.add_row(*row)
+                continue
             row = [clean(r.document.path), str(len(r.prose)), str(len(r.junk)), str(r.flagged),
                    "n/a" if r.score is None else f"{r.score:.1f}"]
             if self.view.kind == "check":
