@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 from scipy.stats import rankdata
 
+import mtqa
 from mtqa.config import Config
 from mtqa.types import Document, Sentence, SentenceScore
 
@@ -289,6 +290,11 @@ def eval_labels(path: str, config: Config, *, text_col: str = "text", label_col:
     texts = [r[text_col] for r in rows]
     if not rows:
         raise EvalError(f"{path}: no rows to evaluate")
+    if len(set(labels)) < 2:  # AUROC, precision and recall need both garbled and fine rows
+        found = ", ".join(sorted({r[label_col].strip().lower() for r in rows}))
+        missing = "no row is garbled" if 1 not in labels else "every row is garbled"
+        raise EvalError(f"{path}: {missing} (labels found: {found}; garbled means: {', '.join(positive)}); "
+                        "choose the garbled labels with --positive")
 
     def measure(cfg: Config | None) -> tuple[Scored, dict, dict]:
         scored = score_texts(texts, cfg, chunk)
@@ -413,6 +419,23 @@ def eval_pairs(path: str, config: Config, *, visibility: str | None = None, limi
 
 
 # ---- eval seed ------------------------------------------------------------------------------
+
+SEED_ARTICLE = "data/seed-article.txt"
+SEED_LABELS = "data/seed-labels.tsv"
+# The repository next to the package: ``eval seed`` finds its data there when run from elsewhere.
+REPO_ROOT = Path(mtqa.__file__).resolve().parent.parent
+
+
+def seed_file(relative: str) -> str:
+    """A default seed file: ``relative`` to the working directory if there, else in the repository."""
+    if Path(relative).is_file():
+        return relative
+    repo = REPO_ROOT / relative
+    if repo.is_file():
+        return str(repo)
+    raise EvalError(f"{relative}: not found in {Path.cwd()} nor in {REPO_ROOT}; "
+                    "name the files with --article and --labels")
+
 
 # Seed label → the segment kind mtqa should give it.
 JUNK_KIND = {"comment-form": "boilerplate", "duplicate-title": "duplicate"}

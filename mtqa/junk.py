@@ -127,7 +127,7 @@ _BYLINE = re.compile(
 
 def byline(line: str) -> str | None:
     text = line.strip()
-    return "byline" if _words(text) <= 10 and _BYLINE.match(text) else None
+    return "author line" if _words(text) <= 10 and _BYLINE.match(text) else None
 
 
 def signoff(line: str) -> str | None:
@@ -176,7 +176,7 @@ def teaser(line: str) -> str | None:
     if not m:
         return None
     label = re.split(r"\s*[:|»›>]|\s+[-–—]\s", m.group().strip())[0]
-    return f"teaser ({label})"
+    return f"link to other coverage ({label})"
 
 
 def boilerplate(line: str) -> str | None:

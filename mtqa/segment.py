@@ -274,6 +274,7 @@ def _pysbd_starts(text: str) -> list[int]:
 
 
 _CLOSING = "\"'”’»›)]"
+_STRAIGHT_QUOTES = "\"'"
 
 
 # German abbreviations left in English copy ("5 Mio. Euro") do not end a sentence.
@@ -289,7 +290,21 @@ def accept_break(text: str, at: int) -> bool:
         return False
     if not TERMINAL.search(before) or before.endswith(_NON_FINAL_ABBREVIATIONS):
         return False
-    return not (after[0] in _CLOSING or after[0].islower() or after[0] in ",;:")
+    if after[0] in _CLOSING and not _opens_sentence(text, at):
+        return False
+    return not (after[0].islower() or after[0] in ",;:")
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """A straight quote after the break's whitespace and before a capital or digit opens a sentence.
+
+    Straight quotes look the same at both ends; one that follows whitespace and leads into a capital
+    (``higher. "We``) opens the next sentence, while one glued to the full stop (``won." Then``) closes.
+    """
+    before, after = text[:at], text[at:].lstrip()
+    has_space = before != before.rstrip() or len(after) < len(text) - at
+    return (has_space and len(after) > 1 and after[0] in _STRAIGHT_QUOTES
+            and (after[1].isupper() or after[1].isdigit()))
 
 
 def split_run(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:

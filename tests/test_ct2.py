@@ -104,3 +104,19 @@ def test_convert_cli_writes_beside_the_models(cli, tiny_models_dir, tmp_path):
     assert (tmp_path / "roundtrip-ct2" / "model.bin").is_file()
     bad = cli("models", "convert", "--models-dir", tmp_path, "--quantization", "int3")
     assert bad.exit_code == 2 and "int3" in bad.stderr
+
+
+def test_convert_cli_with_a_relative_models_dir(cli, tmp_path, monkeypatch):
+    from mtqa.tiny import build_tiny
+
+    build_tiny(tmp_path / "tiny2")
+    monkeypatch.chdir(tmp_path)
+    result = cli("models", "convert", "backtranslate", "--models-dir", "tiny2", "--quantization", "float32")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "tiny2" / "backtranslate-ct2" / "model.bin").is_file()
+
+
+def test_convert_cli_names_roles_without_a_ct2_backend(cli, tiny_models_dir):
+    only = cli("models", "convert", "fluency", "--models-dir", tiny_models_dir)
+    assert only.exit_code == 2
+    assert "fluency has no CTranslate2 backend" in only.stderr and len(only.stderr.strip().splitlines()) == 1

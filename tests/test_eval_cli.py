@@ -178,3 +178,28 @@ def test_ablation_leaves_out_signals_that_were_skipped(cli, labels_file, tmp_pat
 
 def test_chunk_must_be_positive(cli, labels_file):
     _one_line_error(cli("eval", "labels", labels_file, "--signals", "rules", "--chunk", "0"), "--chunk")
+
+
+def test_seed_defaults_are_found_from_another_directory(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("eval", "seed", "--signals", "rules", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["labels"]["n"] == 40
+
+
+def test_seed_defaults_missing_everywhere_name_both_places(cli, tmp_path, monkeypatch):
+    import mtqa.evaluate
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(mtqa.evaluate, "REPO_ROOT", tmp_path / "elsewhere")
+    result = cli("eval", "seed", "--signals", "rules")
+    _one_line_error(result, "data/seed-article.txt: not found in")
+    assert str(tmp_path / "elsewhere") in result.stderr
+
+
+def test_labels_refuse_a_file_without_garbled_or_fine_rows(cli, labels_file):
+    none = cli("eval", "labels", labels_file, "--signals", "rules", "--positive", "nonsense")
+    _one_line_error(none, "no row is garbled")
+    assert "labels found: 0, 1, awkward, garbled, ok" in none.stderr
+    every = cli("eval", "labels", labels_file, "--signals", "rules", "--ignore", "ok,0,awkward")
+    _one_line_error(every, "every row is garbled")

@@ -119,3 +119,14 @@ def test_parenthesis_at_paragraph_end_is_not_a_signoff(paragraph):
 
 def test_normalise_ignores_case_and_punctuation():
     assert normalise("Storm hits coast!") == normalise("storm  hits coast")
+
+
+@pytest.mark.parametrize("line, kind", JUNK)
+def test_reason_says_more_than_the_kind(line, kind):
+    # `mtqa strip --explain` prints "kind: reason: line"; a reason that opens with its kind repeats it.
+    reason = classify_line(line)[1]
+    assert not reason.lower().startswith(kind), (kind, reason)
+
+
+def test_byline_reason():
+    assert classify_line("By Jane Roe") == ("byline", "author line")

@@ -261,3 +261,14 @@ def test_long_paragraphs_are_parsed_in_windows_that_lose_nothing():
     assert all(len(p) <= WINDOW for _, p in pieces)
     assert [at for at, _ in pieces] == sorted(at for at, _ in pieces)
     assert all(text[at:at + len(p)] == p for at, p in pieces)
+
+
+def test_straight_quote_opening_the_next_sentence_starts_it():
+    assert body('The index closed higher. "We are pleased," he said.') == [
+        "The index closed higher.", '"We are pleased," he said.',
+    ]
+    assert body("Shares fell. '2024 was hard,' she said. Then she left.") == [
+        "Shares fell.", "'2024 was hard,' she said.", "Then she left.",
+    ]
+    # A straight quote glued to the full stop still closes its sentence.
+    assert body('He said: "We won." Then he left.') == ['He said: "We won."', "Then he left."]

@@ -179,15 +179,18 @@ def pairs_cmd(
 
 @eval_app.command("seed")
 def seed_cmd(
-    article: str = typer.Option("data/seed-article.txt", "--article", help="The article to check."),
-    labels: str = typer.Option("data/seed-labels.tsv", "--labels", help="Labels: line, label, sentence_starts_with."),
+    article: Optional[str] = typer.Option(
+        None, "--article", help="The article to check (default: data/seed-article.txt, here or in the mtqa repository)."),
+    labels: Optional[str] = typer.Option(
+        None, "--labels", help="Labels: line, label, sentence_starts_with (default: data/seed-labels.tsv, likewise)."),
     fmt: str = FormatOpt, signals: Optional[str] = SignalsOpt, models_dir: Optional[Path] = ModelsDirOpt,
     profile: Optional[str] = ProfileOpt, require_models: bool = RequireOpt, batch_size: Optional[int] = BatchOpt,
 ) -> None:
     """Check the seed article and compare with its labels: garbled found, false flags, junk set aside."""
-    from mtqa.evaluate import eval_seed
+    from mtqa.evaluate import SEED_ARTICLE, SEED_LABELS, eval_seed, seed_file
 
-    _guard(lambda: eval_seed(article, labels, _config(signals, models_dir, profile, require_models, batch_size)),
+    _guard(lambda: eval_seed(article or seed_file(SEED_ARTICLE), labels or seed_file(SEED_LABELS),
+                             _config(signals, models_dir, profile, require_models, batch_size)),
            fmt, render_seed)
 
 

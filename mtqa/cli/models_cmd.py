@@ -126,10 +126,19 @@ def convert_models(config: Config, roles: List[str], quantization: str) -> list[
     except ImportError:
         raise _fail("converting models needs ctranslate2: pip install ctranslate2") from None
     registry, chosen = _roles(roles)
+    convertible = [r for r in registry if registry[r].kind == "marian"]
+    # Only the translators have a CTranslate2 backend; say so when one of the others is asked for by name.
+    others = [r for r in roles if r not in convertible]
+    if others:
+        note = (f"{', '.join(others)} {'has' if len(others) == 1 else 'have'} no CTranslate2 backend "
+                f"(only {', '.join(convertible)} convert)")
+        if not any(r in convertible for r in roles):
+            raise _fail(f"nothing to convert: {note}")
+        typer.echo(f"mtqa: skipped: {note}", err=True)
     done = []
     for role in chosen:
-        if registry[role].kind != "marian":
-            continue  # only the translators have a CTranslate2 backend
+        if role not in convertible:
+            continue
         try:
             located = locate(role, config, registry)
         except ModelError as exc:

@@ -77,12 +77,14 @@ def convert(located: LocatedModel, out_dir: Path, quantization: str = "int8") ->
     hf_logging.disable_progress_bar()
     if quantization not in QUANTIZATIONS:
         raise ValueError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
-    out_dir = Path(out_dir)
+    # Absolute paths: the converter resolves copied files against its own idea of the model directory.
+    source = Path(located.path).resolve()
+    out_dir = Path(out_dir).resolve()
     tmp = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    copy = [str(located.path / f) for f in TOKENIZER_FILES if (located.path / f).is_file()]
+    copy = [str(source / f) for f in TOKENIZER_FILES if (source / f).is_file()]
     try:
-        TransformersConverter(str(located.path), copy_files=copy, load_as_float16=False).convert(
+        TransformersConverter(str(source), copy_files=copy, load_as_float16=False).convert(
             str(tmp), quantization=quantization, force=True)
         marker = {"model_id": located.model_id, "source_revision": located.revision,
                   "quantization": quantization, "tiny": located.tiny}
