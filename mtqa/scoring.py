@@ -159,25 +159,47 @@ def _number(value: object) -> float:
 def _metric(entry: object) -> MetricRule:
     if not isinstance(entry, dict):
         raise ValueError("each [[metrics]] entry must be a table")
+    missing = sorted({f for f in MetricRule.__dataclass_fields__} - set(entry))
+    if missing:
+        raise ValueError(f"a [[metrics]] entry lacks {', '.join(missing)}")
     rule = MetricRule(**entry)
     for name in ("threshold", "scale", "weight", "major_below"):
         _number(getattr(rule, name))
+    _within(rule.weight, 0.0, 1.0, "a metric's weight")
+    if rule.scale <= 0:
+        raise ValueError("a metric's scale must be above 0")
     if not all(isinstance(getattr(rule, n), str) for n in ("signal", "value", "code", "message")):
         raise ValueError("signal, value, code and message of a [[metrics]] entry must be strings")
     return rule
 
 
+PROFILE_KEYS = {"name", "metrics", "flag_risk", "relative_z", "rules_risk_weight", "flag_threshold",
+                "max_suspects", "source", "calibrated"}
+
+
+def _within(value: float, low: float, high: float, what: str) -> float:
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be between {low:g} and {high:g}, not {value:g}")
+    return value
+
+
 def _profile_from(data: dict, p: Path) -> Profile:
+    unknown = sorted(set(data) - PROFILE_KEYS)
+    if unknown:
+        raise ValueError(f"unknown setting {unknown[0]!r}")
     base = Profile()
     metrics = tuple(_metric(m) for m in data["metrics"]) if "metrics" in data else base.metrics
-    flag_risk = {**base.flag_risk, **{str(k): _number(v) for k, v in data.get("flag_risk", {}).items()}}
+    flag_risk = {**base.flag_risk, **{str(k): _within(_number(v), 0.0, 1.0, f"flag_risk.{k}")
+                                      for k, v in data.get("flag_risk", {}).items()}}
     return Profile(
         name=str(data.get("name", p.stem)),
         metrics=metrics,
         flag_risk=flag_risk,
         relative_z=_number(data.get("relative_z", base.relative_z)),
-        rules_risk_weight=_number(data.get("rules_risk_weight", base.rules_risk_weight)),
-        flag_threshold=_number(data.get("flag_threshold", base.flag_threshold)),
+        rules_risk_weight=_within(_number(data.get("rules_risk_weight", base.rules_risk_weight)), 0.0, 1.0,
+                                  "rules_risk_weight"),
+        flag_threshold=_within(_number(data.get("flag_threshold", base.flag_threshold)), 0.0, 100.0,
+                               "flag_threshold"),
         max_suspects=int(_number(data.get("max_suspects", base.max_suspects))),
         source={str(k): str(v) for k, v in data.get("source", {}).items()},
         calibrated=_load_calibrated(data.get("calibrated"), p),

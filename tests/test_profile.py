@@ -51,6 +51,10 @@ def test_a_missing_profile_is_one_line_and_exit_2(cli, tmp_path, seed_path):
     (("threshold = 40.0", 'threshold = "40"'), "is not a number"),
     (("max_suspects = 3", "max_suspects = 3\nsource = 1"), "bad value"),
     (('code = "disfluent"', 'code = "disfluent"\ncolour = 1'), "bad value"),
+    (("major = 0.6", "major = -5"), "flag_risk.major must be between 0 and 1"),
+    (("flag_threshold = 70.0", "flag_threshold = 150"), "flag_threshold must be between 0 and 100"),
+    (("max_suspects = 3", "max_suspects = 3\nbogus_key = 1"), "unknown setting 'bogus_key'"),
+    (('signal = "fluency"', 'signal = "fluency"\n[[metrics]]\nsignal = "nope"'), "lacks"),
 ])
 def test_a_bad_value_in_a_profile_is_a_profile_error(tmp_path, edit, needle):
     from mtqa.scoring import ProfileError

@@ -303,3 +303,10 @@ def test_html_input_never_marks_the_wrong_words(cli, tmp_path):
     text = page.read_text()
     flags = [f for s in doc["sentences"] for f in s["flags"] if f["code"] == "untranslated"]
     assert flags and all(text[f["start"]:f["end"]] == "Fakenews" for f in flags)
+
+
+def test_github_annotations_carry_no_control_characters_from_a_file_name(cli, tmp_path):
+    evil = tmp_path / "evil\x1b[31mname.txt"
+    evil.write_text("The party accused them of spreading Fakenews.\n")
+    out = cli("flags", evil, "--signals", "rules", "--format", "github").stdout
+    assert "::error file=" in out and "\x1b" not in out

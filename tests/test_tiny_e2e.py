@@ -76,7 +76,7 @@ def test_signature_names_every_model_and_revision(seed_report, tiny_models_dir):
         assert f"{model_id}@{content_revision(tiny_models_dir / role)}" in doc["signature"]
     for name in MODEL_SIGNALS:
         assert f"{name}:1+" in doc["signature"]
-    assert "chrF2|nrefs:1" in doc["signature"] and "beam:1" in doc["signature"]
+    assert "chrF2[nrefs:1," in doc["signature"] and "beam:1" in doc["signature"]
 
 
 def test_two_runs_give_byte_identical_json(cli, seed_path, tiny_models_dir, seed_report):
@@ -135,3 +135,22 @@ def test_pickle_only_model_dir_is_refused(cli, seed_path, tmp_path, tiny_models_
     assert result.exit_code == 2
     assert "pytorch_model.bin" in result.stderr and "safetensors only" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_json_is_byte_identical_across_batch_sizes(cli, seed_path, tiny_models_dir, tmp_path):
+    outputs = []
+    for size in ("1", "16"):
+        out = tmp_path / f"b{size}.json"
+        result = cli("flags", seed_path, "--models-dir", tiny_models_dir, "--batch-size", size, "--format", "json",
+                     "-o", out)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_signature_splits_into_its_parts_on_the_bar(seed_report):
+    (doc,) = json.loads(seed_report)
+    parts = doc["signature"].split("|")
+    assert parts[0].startswith("mtqa:") and all(":" in p for p in parts)
+    assert [p.split(":")[0] for p in parts if p.split(":")[0] in ("roundtrip", "likelihood", "fluency", "rules")] == [
+        "rules", "roundtrip", "likelihood", "fluency"]

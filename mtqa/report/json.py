@@ -1,6 +1,6 @@
 """The JSON contract: a list of documents, each with its sentences, flags and signal values.
 
-Floats are rounded to 6 decimals and keys come in a fixed order, so the same input, models and
+Scores are rounded to 6 decimals, signal values to 6 significant digits, and keys come in a fixed order, so the same input, models and
 configuration give byte-identical output.
 """
 
@@ -14,6 +14,15 @@ from typing import Any, TextIO
 from mtqa.types import DocumentReport, Flag, SentenceScore, SignalResult
 
 DIGITS = 6
+
+
+def _value(x: float) -> float:
+    """A signal value to 6 significant digits: model arithmetic in batches of different shapes
+    differs in the last bits, and perplexity (an exponential) magnifies that into the 8th digit;
+    6 significant digits keep the JSON byte-identical across batch sizes."""
+    if not math.isfinite(x):
+        raise ValueError(f"non-finite value {x!r} in a report")
+    return float(f"{float(x):.6g}") + 0.0
 
 
 def _num(x: float | None) -> float | None:
@@ -35,12 +44,12 @@ def flag_to_dict(flag: Flag) -> dict[str, Any]:
 
 
 def signal_to_dict(result: SignalResult) -> dict[str, Any]:
-    out: dict[str, Any] = {k: _num(v) for k, v in sorted(result.values.items())}
+    out: dict[str, Any] = {k: _value(v) for k, v in sorted(result.values.items())}
     for key, value in sorted(result.extra.items()):
         out[key] = value
     if result.suspects:
         out["suspects"] = [
-            {"start": s.start, "end": s.end, "text": s.text, "value": _num(s.value)} for s in result.suspects
+            {"start": s.start, "end": s.end, "text": s.text, "value": _value(s.value)} for s in result.suspects
         ]
     return out
 

@@ -37,8 +37,9 @@ class RoundTripSignal:
             f"{self.forward.model_id}@{self.forward.revision}",
             f"{self.backward.model_id}@{self.backward.revision}",
             f"beam:{self.config.beam}",
-            f"chrF2|{self.chrf.get_signature()}",
-            f"BLEU|{self.bleu.get_signature()}",
+            # sacrebleu's own signatures use "|", the run signature's separator: bracket them
+            f"chrF2[{str(self.chrf.get_signature()).replace('|', ',')}]",
+            f"BLEU[{str(self.bleu.get_signature()).replace('|', ',')}]",
         ])
 
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
