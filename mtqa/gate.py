@@ -16,12 +16,16 @@ class Gate:
     fail_on: str = "major"  # any flag of this severity or worse fails
     fail_on_junk: bool = False  # junk left in the article (credits, sign-offs...) fails
 
+    def failing_severities(self) -> tuple[str, ...]:
+        """Flag severities that fail an article under ``--fail-on``."""
+        return {"major": ("major",), "minor": ("major", "minor"), "never": ()}[self.fail_on]
+
     def failures(self, report: DocumentReport) -> list[str]:
         """Why the article fails, in words; empty when it passes."""
         if report.error:
             return [report.error]
         reasons: list[str] = []
-        levels = {"major": ("major",), "minor": ("major", "minor"), "never": ()}[self.fail_on]
+        levels = self.failing_severities()
         hits = [s for s in report.sentences if s.severity in levels and s.flagged]
         if hits:
             worst = "major" if any(s.severity == "major" for s in hits) else "minor"

@@ -28,6 +28,14 @@ class InputError(Exception):
     """An input a user gave cannot be read (exit code 2)."""
 
 
+class FeedLineError(InputError):
+    """One line of a JSONL feed cannot be used; ``where`` (``feed.jsonl:12``) identifies it."""
+
+    def __init__(self, where: str, problem: str):
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+
+
 @dataclass(frozen=True)
 class Source:
     """A place a document comes from, resolved before anything is read."""
@@ -191,23 +199,28 @@ def read_feed(source: Source, max_bytes: int = 20_000_000) -> Iterator[Document 
     data = read_bytes(source, max_bytes)
     text, encoding = decode(data, source.path)
     seen: set[str] = set()
+    lines = 0
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        lines += 1
+        where = f"{source.path}:{lineno}"
         try:
             obj = json.loads(line)
         except (json.JSONDecodeError, RecursionError):
-            yield InputError(f"{source.path}:{lineno}: not a JSON object")
+            yield FeedLineError(where, "not valid JSON")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            yield InputError(f"{source.path}:{lineno}: a feed line needs a \"text\" string")
+            yield FeedLineError(where, 'not a JSON object with a "text" string')
             continue
-        doc_id = str(obj.get("id", f"{source.path}#{lineno}"))
+        doc_id = str(obj.get("id", where))
         if doc_id in seen:  # --resume and every report key on the id
-            yield InputError(f"{source.path}:{lineno}: duplicate id {doc_id!r}")
+            yield FeedLineError(where, f"duplicate id {doc_id!r}")
             continue
         seen.add(doc_id)
         if not obj["text"].strip():
-            yield InputError(f"{source.path}:{lineno}: empty article (no text)")
+            yield FeedLineError(where, "empty article (no text)")
             continue
         yield Document(id=doc_id, path=doc_id, text=obj["text"], encoding=encoding)
+    if not lines:
+        raise InputError(f"{source.path}: empty feed (no articles)")

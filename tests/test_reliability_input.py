@@ -273,8 +273,8 @@ def test_feed_with_a_broken_line_keeps_the_rest(cli, tmp_path):
     result = cli("score", feed, "--feed", "--signals", "rules", "--format", "jsonl")
     assert result.exit_code == 2
     docs = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [d["id"] for d in docs] == ["a", str(feed), "c"]
-    assert ":2: not a JSON object" in docs[1]["error"]
+    assert [d["id"] for d in docs] == ["a", f"{feed}:2", "c"]  # each broken line has its own id
+    assert ":2: not valid JSON" in docs[1]["error"]
 
 
 def test_decode_refuses_rather_than_guesses():
@@ -292,3 +292,10 @@ def test_feed_refuses_empty_articles_and_duplicate_ids_in_place(cli, tmp_path):
     docs = [json.loads(line) for line in result.stdout.splitlines()]
     assert [d["error"] is None for d in docs] == [True, False, False, True]
     assert ":2: empty article" in docs[1]["error"] and ":3: duplicate id 'a'" in docs[2]["error"]
+
+
+def test_an_empty_feed_is_one_line_and_exit_2(cli, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n\n")
+    result = cli("score", feed, "--feed", "--signals", "rules")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "empty feed" in result.stderr

@@ -310,3 +310,13 @@ def test_github_annotations_carry_no_control_characters_from_a_file_name(cli, tm
     evil.write_text("The party accused them of spreading Fakenews.\n")
     out = cli("flags", evil, "--signals", "rules", "--format", "github").stdout
     assert "::error file=" in out and "\x1b" not in out
+
+
+def test_junit_check_counts_only_flags_that_fail_the_gate(tmp_path):
+    report = flagged_report()  # one major and two minor flagged sentences
+    minor_only = render("junit", report, view=View(kind="check", gate=Gate(fail_on="never")))
+    root = ET.fromstring(minor_only)
+    assert root.get("failures") == "0"
+    assert len(root.findall(".//system-out")) == 3  # the reasons are still there for a reader
+    major = ET.fromstring(render("junit", report, view=View(kind="check", gate=Gate(fail_on="major"))))
+    assert major.get("failures") == "2"  # the major sentence and the failed gate

@@ -118,7 +118,7 @@ def iter_items(sources: list[Source], max_bytes: int, feed: bool, done: frozense
             if feed:
                 for item in read_feed(source, max_bytes):
                     if isinstance(item, InputError):
-                        yield error_report(source.path, str(item))
+                        yield error_report(getattr(item, "where", source.path), str(item))
                     elif item.id not in done:
                         yield item
             else:
