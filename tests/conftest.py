@@ -11,6 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
+def one_line_error(result, needle: str) -> None:
+    """What every error a user can cause looks like: exit 2, one stderr line naming it, no traceback."""
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in result.output + result.stderr
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return DATA / "seed-article.txt"

@@ -6,10 +6,12 @@ on majors, minors, suspect spans across hostile text and junk segments.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 from mtqa.config import Config
 from mtqa.pipeline import Checker
+from mtqa.report import View, make_writer
 from mtqa.types import Document, DocumentReport, Flag, SignalResult, Suspect
 
 HOSTILE = (
@@ -74,3 +76,13 @@ def with_junk(report: DocumentReport, contains: str, kind: str = "credit", reaso
                         flags=(), signals={})
         sentences.append(s)
     return replace(report, sentences=tuple(sentences))
+
+
+def render(fmt: str, *reports: DocumentReport, view: View | None = None) -> str:
+    """What a writer prints for these reports."""
+    out = io.StringIO()
+    writer = make_writer(fmt, out, view or View())
+    for r in reports:
+        writer.add(r)
+    writer.close()
+    return out.getvalue()

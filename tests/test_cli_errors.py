@@ -3,53 +3,46 @@
 from __future__ import annotations
 
 import pytest
-
-
-def _one_line_error(result, needle: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert needle in lines[0]
-    assert "Traceback" not in result.output + result.stderr
+from conftest import one_line_error
 
 
 @pytest.mark.parametrize("command", ["flags", "score", "check"])
 def test_missing_path(cli, tmp_path, command):
-    _one_line_error(cli(command, tmp_path / "nope.txt", "--signals", "rules"), "no such file")
+    one_line_error(cli(command, tmp_path / "nope.txt", "--signals", "rules"), "no such file")
 
 
 def test_empty_file(cli, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n")
-    _one_line_error(cli("flags", empty, "--signals", "rules"), "empty article")
+    one_line_error(cli("flags", empty, "--signals", "rules"), "empty article")
 
 
 def test_undecodable_bytes(cli, tmp_path):
     binary = tmp_path / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
-    _one_line_error(cli("flags", binary, "--signals", "rules"), "binary data")
+    one_line_error(cli("flags", binary, "--signals", "rules"), "binary data")
 
 
 def test_glob_matching_nothing(cli, tmp_path):
-    _one_line_error(cli("score", str(tmp_path / "*.txt"), "--signals", "rules"), "no file matches")
+    one_line_error(cli("score", str(tmp_path / "*.txt"), "--signals", "rules"), "no file matches")
 
 
 def test_unknown_format(cli, seed_path):
-    _one_line_error(cli("flags", seed_path, "--format", "yaml"), "unknown format")
+    one_line_error(cli("flags", seed_path, "--format", "yaml"), "unknown format")
 
 
 def test_unknown_signal(cli, seed_path):
-    _one_line_error(cli("flags", seed_path, "--signals", "rules,vibes"), "unknown signal")
+    one_line_error(cli("flags", seed_path, "--signals", "rules,vibes"), "unknown signal")
 
 
 def test_bad_fail_on(cli, seed_path):
-    _one_line_error(cli("check", seed_path, "--fail-on", "sometimes"), "--fail-on")
+    one_line_error(cli("check", seed_path, "--fail-on", "sometimes"), "--fail-on")
 
 
 def test_output_that_is_also_an_input_is_refused(cli, tmp_path, seed_path):
     story = tmp_path / "story.txt"
     story.write_text(seed_path.read_text("utf-8"))
-    _one_line_error(cli("flags", story, "--signals", "rules", "-o", story), "is also an input")
+    one_line_error(cli("flags", story, "--signals", "rules", "-o", story), "is also an input")
     assert story.read_text("utf-8") == seed_path.read_text("utf-8")
 
 
@@ -65,11 +58,11 @@ def test_dash_output_is_stdout(cli, seed_path, tmp_path, monkeypatch):
     (("--max-bytes", "0"), "--max-bytes must be at least 1"),
 ])
 def test_a_check_that_would_score_nothing_is_refused(cli, seed_path, args, needle):
-    _one_line_error(cli("check", seed_path, *args), needle)
+    one_line_error(cli("check", seed_path, *args), needle)
 
 
 def test_stdin_twice_is_refused(cli, seed_path):
-    _one_line_error(cli("flags", "-", "-", "--signals", "rules", input=seed_path.read_text("utf-8")), "only once")
+    one_line_error(cli("flags", "-", "-", "--signals", "rules", input=seed_path.read_text("utf-8")), "only once")
 
 
 def test_a_file_name_with_brackets_is_a_file_not_a_pattern(cli, tmp_path, seed_path):

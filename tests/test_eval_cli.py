@@ -7,17 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import one_line_error
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PAIRS = DATA / "dev" / "demetr-flores-pairs.tsv.gz"
-
-
-def _one_line_error(result, needle: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert needle in lines[0]
-    assert "Traceback" not in result.output + result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -93,22 +86,22 @@ def test_labels_ablation_runs_without_each_signal(cli, labels_file):
 
 
 def test_labels_missing_file(cli, tmp_path):
-    _one_line_error(cli("eval", "labels", tmp_path / "none.tsv", "--signals", "rules"), "no such file")
+    one_line_error(cli("eval", "labels", tmp_path / "none.tsv", "--signals", "rules"), "no such file")
 
 
 def test_labels_missing_column(cli, labels_file):
-    _one_line_error(cli("eval", "labels", labels_file, "--label-col", "severity", "--signals", "rules"),
+    one_line_error(cli("eval", "labels", labels_file, "--label-col", "severity", "--signals", "rules"),
                     "no column 'severity'")
 
 
 def test_labels_unknown_label(cli, tmp_path):
     path = tmp_path / "odd.tsv"
     path.write_text("text\tlabel\nFine sentence.\tmeh\n", encoding="utf-8")
-    _one_line_error(cli("eval", "labels", path, "--signals", "rules"), "unknown label 'meh'")
+    one_line_error(cli("eval", "labels", path, "--signals", "rules"), "unknown label 'meh'")
 
 
 def test_labels_unknown_format(cli, labels_file):
-    _one_line_error(cli("eval", "labels", labels_file, "--format", "yaml"), "unknown format")
+    one_line_error(cli("eval", "labels", labels_file, "--format", "yaml"), "unknown format")
 
 
 def test_pairs_by_visibility_and_perturbation(cli, pairs_slice):
@@ -137,8 +130,8 @@ def test_pairs_filters(cli, pairs_slice):
 def test_pairs_missing_column_and_empty_filter(cli, tmp_path, pairs_slice):
     path = tmp_path / "p.tsv"
     path.write_text("good\tworse\na\tb\n", encoding="utf-8")
-    _one_line_error(cli("eval", "pairs", path, "--signals", "rules"), "no column 'bad'")
-    _one_line_error(cli("eval", "pairs", pairs_slice, "--signals", "rules", "--visibility", "nope"),
+    one_line_error(cli("eval", "pairs", path, "--signals", "rules"), "no column 'bad'")
+    one_line_error(cli("eval", "pairs", pairs_slice, "--signals", "rules", "--visibility", "nope"),
                     "no pairs to evaluate")
 
 
@@ -163,7 +156,7 @@ def test_seed_table(cli):
 
 
 def test_seed_missing_labels(cli, tmp_path):
-    _one_line_error(cli("eval", "seed", "--labels", tmp_path / "x.tsv", "--signals", "rules"), "no such file")
+    one_line_error(cli("eval", "seed", "--labels", tmp_path / "x.tsv", "--signals", "rules"), "no such file")
 
 
 def test_ablation_leaves_out_signals_that_were_skipped(cli, labels_file, tmp_path, monkeypatch):
@@ -177,7 +170,7 @@ def test_ablation_leaves_out_signals_that_were_skipped(cli, labels_file, tmp_pat
 
 
 def test_chunk_must_be_positive(cli, labels_file):
-    _one_line_error(cli("eval", "labels", labels_file, "--signals", "rules", "--chunk", "0"), "--chunk")
+    one_line_error(cli("eval", "labels", labels_file, "--signals", "rules", "--chunk", "0"), "--chunk")
 
 
 def test_seed_defaults_are_found_from_another_directory(cli, tmp_path, monkeypatch):
@@ -193,13 +186,13 @@ def test_seed_defaults_missing_everywhere_name_both_places(cli, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(mtqa.evaluate, "REPO_ROOT", tmp_path / "elsewhere")
     result = cli("eval", "seed", "--signals", "rules")
-    _one_line_error(result, "data/seed-article.txt: not found in")
+    one_line_error(result, "data/seed-article.txt: not found in")
     assert str(tmp_path / "elsewhere") in result.stderr
 
 
 def test_labels_refuse_a_file_without_garbled_or_fine_rows(cli, labels_file):
     none = cli("eval", "labels", labels_file, "--signals", "rules", "--positive", "nonsense")
-    _one_line_error(none, "no row is garbled")
+    one_line_error(none, "no row is garbled")
     assert "labels found: 0, 1, awkward, garbled, ok" in none.stderr
     every = cli("eval", "labels", labels_file, "--signals", "rules", "--ignore", "ok,0,awkward")
-    _one_line_error(every, "every row is garbled")
+    one_line_error(every, "every row is garbled")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from report_samples import FAKENEWS, GARBLED, HOSTILE, IMG, check_text, flagged_report, with_junk
+from report_samples import FAKENEWS, GARBLED, HOSTILE, IMG, check_text, flagged_report, render, with_junk
 
 from mtqa.gate import Gate
-from mtqa.report import View, make_writer
+from mtqa.report import View
 from mtqa.report.github import escape_data, escape_property
 
 TESTS = Path(__file__).resolve().parent
@@ -23,15 +22,6 @@ TESTS = Path(__file__).resolve().parent
 # @microsoft/jest-sarif 1.0.0-beta.0 (MIT), file lib/schemas/sarif-2.1.0-rtm.5.json,
 # sha256 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8.
 SARIF_SCHEMA = TESTS / "sarif-schema-2.1.0.json"
-
-
-def render(fmt: str, *reports, view: View | None = None) -> str:
-    out = io.StringIO()
-    writer = make_writer(fmt, out, view or View())
-    for r in reports:
-        writer.add(r)
-    writer.close()
-    return out.getvalue()
 
 
 # ---- GitHub annotations -------------------------------------------------------------------------

@@ -6,19 +6,10 @@ import io
 import re
 from html.parser import HTMLParser
 
-from report_samples import FAKENEWS, GARBLED, check_text, flagged_report, with_junk
+from report_samples import FAKENEWS, GARBLED, check_text, flagged_report, render, with_junk
 
 from mtqa.gate import Gate
 from mtqa.report import View, make_writer
-
-
-def render(fmt: str, *reports, view: View | None = None) -> str:
-    out = io.StringIO()
-    writer = make_writer(fmt, out, view or View())
-    for r in reports:
-        writer.add(r)
-    writer.close()
-    return out.getvalue()
 
 
 class Tags(HTMLParser):

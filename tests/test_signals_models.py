@@ -48,7 +48,7 @@ def test_likelihood_shares_the_back_translation_and_places_suspects(tiny_context
     for text, result in zip(TEXTS, results):
         assert set(result.values) == {"mean_logprob", "min_logprob", "bt_mean_logprob"} and _all_finite(result)
         assert result.values["min_logprob"] <= result.values["mean_logprob"] + 1e-9
-        assert 1 <= len(result.suspects) <= 3
+        assert len(result.suspects) in (1, 2, 3)
         for s in result.suspects:
             assert text[s.start:s.end] == s.text and s.value < result.values["mean_logprob"]
     bt = context.translate("backtranslate", TEXTS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import one_line_error
 
 from mtqa.strip import KindError, fix_encoding, kinds_to_drop, parse_kinds
 
@@ -117,28 +118,21 @@ def test_kind_options():
         parse_kinds("credit,photo")
 
 
-def _one_line_error(result, needle):
-    assert result.exit_code == 2
-    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and needle in lines[0], result.stderr
-    assert "Traceback" not in result.output
-
-
 def test_unknown_kind_is_a_usage_error(cli, article):
-    _one_line_error(cli("strip", article, "--drop", "credits"), "unknown kind 'credits'")
+    one_line_error(cli("strip", article, "--drop", "credits"), "unknown kind 'credits'")
 
 
 def test_missing_file_is_a_usage_error(cli, tmp_path):
-    _one_line_error(cli("strip", tmp_path / "nope.txt"), "no such file")
+    one_line_error(cli("strip", tmp_path / "nope.txt"), "no such file")
 
 
 def test_empty_file_is_a_usage_error(cli, tmp_path):
     path = tmp_path / "empty.txt"
     path.write_text("\n\n")
-    _one_line_error(cli("strip", path), "empty article")
+    one_line_error(cli("strip", path), "empty article")
 
 
 def test_directory_of_many_files_is_a_usage_error(cli, tmp_path):
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text("Text.\n")
-    _one_line_error(cli("strip", tmp_path), "strip takes one article")
+    one_line_error(cli("strip", tmp_path), "strip takes one article")
