@@ -241,6 +241,15 @@ def _unscored(index: int, text: str) -> SentenceScore | None:
     return SentenceScore(sentence, 100.0, None, (), {})
 
 
+def ablation_report(config: Config, ran: Sequence[str], measure) -> list[dict]:
+    """The overall figures re-measured with each signal that ran removed in turn."""
+    out = []
+    for name, cfg in ablations(config, ran):
+        ab_scored, ab_overall, _ = measure(cfg)
+        out.append({"removed": name, "signature": ab_scored.signature, **ab_overall})
+    return out
+
+
 def ablations(config: Config, ran: Sequence[str]) -> list[tuple[str, Config | None]]:
     """The configuration with each signal that ran removed in turn; ``None`` when nothing would
     run then (one signal: it vs nothing).
@@ -324,10 +333,7 @@ def eval_labels(path: str, config: Config, *, text_col: str = "text", label_col:
     if category_col:
         report["categories"] = per_cat
     if ablate:
-        report["ablation"] = []
-        for name, cfg in ablations(config, scored.ran):
-            ab_scored, ab_overall, _ = measure(cfg)
-            report["ablation"].append({"removed": name, "signature": ab_scored.signature, **ab_overall})
+        report["ablation"] = ablation_report(config, scored.ran, measure)
     return report
 
 
@@ -411,10 +417,7 @@ def eval_pairs(path: str, config: Config, *, visibility: str | None = None, limi
         **{f"by_{col}": g for col, g in groups.items()},
     }
     if ablate:
-        report["ablation"] = []
-        for name, cfg in ablations(config, scored.ran):
-            ab_scored, ab_overall, _ = measure(cfg)
-            report["ablation"].append({"removed": name, "signature": ab_scored.signature, **ab_overall})
+        report["ablation"] = ablation_report(config, scored.ran, measure)
     return report
 
 
