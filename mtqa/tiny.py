@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
 import tempfile
 from pathlib import Path
@@ -130,7 +129,9 @@ def build_tiny(directory: str | os.PathLike) -> Path:
     """Write the tiny set to ``<directory>/{backtranslate,roundtrip,fluency}``; returns the directory."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("transformers").setLevel(logging.ERROR)
+    from mtqa.translate.hf import quiet_libraries
+
+    quiet_libraries()  # no library progress bars or warnings between the command's own output
     lines = training_lines()
     spm_model = _train_spm(lines, vocab_size=400)
     build_marian(out / "backtranslate", "en", "de", spm_model, SEED)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 LOGPROB_FLOOR = -100.0  # keeps every value finite even if a model gives a token zero probability
 
 
-def _quiet() -> None:
+def quiet_libraries() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
@@ -42,7 +42,7 @@ def _max_length(model, tokenizer) -> int:
 def _load(located: LocatedModel, auto_class: str, device: str):
     import transformers
 
-    _quiet()
+    quiet_libraries()
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(located.path), local_files_only=True)
     model = getattr(transformers, auto_class).from_pretrained(
         str(located.path), local_files_only=True, use_safetensors=True, trust_remote_code=False)
