@@ -33,3 +33,9 @@ class Signal(Protocol):
 
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         ...
+
+
+def translation_signature(name: str, version: str, forward, backward, beam: int, *extra: str) -> str:
+    """``name:version+en-de@rev+de-en@rev+beam:N+...`` for the signals built on the translator pair."""
+    return "+".join([f"{name}:{version}", f"{forward.model_id}@{forward.revision}",
+                     f"{backward.model_id}@{backward.revision}", f"beam:{beam}", *extra])

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models import ModelContext, needed_by
+from mtqa.signals.base import translation_signature
 from mtqa.signals.roundtrip import BACKTRANSLATE, ROUNDTRIP
 from mtqa.signals.wordscores import SUSPECT_MARGIN, suspects, word_scores, words_of_pieces
 from mtqa.types import Sentence, SignalResult
@@ -28,13 +29,8 @@ class LikelihoodSignal:
         self.backward = context.translator(ROUNDTRIP)
 
     def signature(self) -> str:
-        return "+".join([
-            f"{self.name}:{self.version}",
-            f"{self.forward.model_id}@{self.forward.revision}",
-            f"{self.backward.model_id}@{self.backward.revision}",
-            f"beam:{self.config.beam}",
-            "word:min",
-        ])
+        return translation_signature(self.name, self.version, self.forward, self.backward, self.config.beam,
+                                     "word:min")
 
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         texts = [s.text for s in sentences]

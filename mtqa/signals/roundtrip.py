@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models import ModelContext, needed_by
+from mtqa.signals.base import translation_signature
 from mtqa.types import Sentence, SignalResult
 
 BACKTRANSLATE, ROUNDTRIP = "backtranslate", "roundtrip"
@@ -32,15 +33,11 @@ class RoundTripSignal:
             metric.sentence_score("a", ["a"])
 
     def signature(self) -> str:
-        return "+".join([
-            f"{self.name}:{self.version}",
-            f"{self.forward.model_id}@{self.forward.revision}",
-            f"{self.backward.model_id}@{self.backward.revision}",
-            f"beam:{self.config.beam}",
-            # sacrebleu's own signatures use "|", the run signature's separator: bracket them
+        # sacrebleu's own signatures use "|", the run signature's separator: bracket them
+        return translation_signature(
+            self.name, self.version, self.forward, self.backward, self.config.beam,
             f"chrF2[{str(self.chrf.get_signature()).replace('|', ',')}]",
-            f"BLEU[{str(self.bleu.get_signature()).replace('|', ',')}]",
-        ])
+            f"BLEU[{str(self.bleu.get_signature()).replace('|', ',')}]")
 
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         texts = [s.text for s in sentences]

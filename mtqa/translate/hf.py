@@ -49,8 +49,8 @@ def _load(located: LocatedModel, auto_class: str, device: str):
     return model.to(device).eval(), tokenizer
 
 
-class HFTranslator:
-    """Translator protocol over a MarianMT model (greedy by default, deterministic)."""
+class _HFModel:
+    """A loaded transformers model with its tokenizer, identity and batching settings."""
 
     backend = "hf"
 
@@ -60,6 +60,14 @@ class HFTranslator:
         self.model_id, self.revision = model_id, revision
         self.device, self.batch_size, self.batch_tokens = device, batch_size, batch_tokens
         self.max_length = _max_length(model, tokenizer)
+
+
+class HFTranslator(_HFModel):
+    """Translator protocol over a MarianMT model (greedy by default, deterministic)."""
+
+    def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int,
+                 batch_tokens: int = DEFAULT_BATCH_TOKENS):
+        super().__init__(model, tokenizer, model_id, revision, device, batch_size, batch_tokens)
         self.start_id = model.config.decoder_start_token_id
         self.eos_id = model.config.eos_token_id
         self.pad_id = model.config.pad_token_id
@@ -165,17 +173,12 @@ class LMScores:
     logprobs: tuple[float, ...]
 
 
-class HFCausalLM:
+class HFCausalLM(_HFModel):
     """Scores texts under a causal LM; each text is scored after a beginning-of-text token."""
-
-    backend = "hf"
 
     def __init__(self, model, tokenizer, model_id: str, revision: str, device: str, batch_size: int,
                  batch_tokens: int = DEFAULT_BATCH_TOKENS):
-        self.model, self.tokenizer = model, tokenizer
-        self.model_id, self.revision = model_id, revision
-        self.device, self.batch_size, self.batch_tokens = device, batch_size, batch_tokens
-        self.max_length = _max_length(model, tokenizer)
+        super().__init__(model, tokenizer, model_id, revision, device, batch_size, batch_tokens)
         bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.eos_token_id
         if bos is None:
             raise ValueError(f"{model_id}: the tokenizer has no beginning- or end-of-text token")
