@@ -8,6 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+# Sentences of different lengths for the model backends' tests (order, batching, agreement).
+MODEL_TEST_SENTENCES = [
+    "The Kremlin denies it.",
+    "According to the New York Times report, intelligence agencies announced the finding to the president.",
+    "Russia has a conflicting history with Afghanistan.",
+    "Yes.",
+    "US soldiers have been fighting in the Hindu Kush since the September 11, 2001 terrorist attacks.",
+]
 DATA = ROOT / "data"
 
 

@@ -8,16 +8,12 @@ import pytest
 
 pytest.importorskip("ctranslate2")
 
+from conftest import MODEL_TEST_SENTENCES
+
 from mtqa.config import Config
 from mtqa.models import ModelContext, ModelError
 
-SENTENCES = [
-    "The Kremlin denies it.",
-    "According to the New York Times report, intelligence agencies announced the finding to the president.",
-    "Russia has a conflicting history with Afghanistan.",
-    "Yes.",
-    "US soldiers have been fighting in the Hindu Kush since the September 11, 2001 terrorist attacks.",
-]
+SENTENCES = MODEL_TEST_SENTENCES
 LOGPROB_TOLERANCE = 1e-4  # nats; float32 on both sides, different kernels (measured: < 1e-6)
 
 

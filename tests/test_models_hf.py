@@ -6,14 +6,9 @@ import math
 
 import pytest
 import torch
+from conftest import MODEL_TEST_SENTENCES
 
-SENTENCES = [
-    "The Kremlin denies it.",
-    "According to the New York Times report, intelligence agencies announced the finding to the president.",
-    "Russia has a conflicting history with Afghanistan.",
-    "Yes.",
-    "US soldiers have been fighting in the Hindu Kush since the September 11, 2001 terrorist attacks.",
-]
+SENTENCES = MODEL_TEST_SENTENCES
 
 
 def test_forced_decoding_equals_a_manual_computation_from_logits(tiny_context):
