@@ -34,7 +34,7 @@ lint: setup
 	$(BIN)/ruff check mtqa tests
 
 bench: setup
-	$(BIN)/python -m mtqa.bench
+	$(BIN)/python tools/bench.py
 
 fuzz: setup
 	MTQA_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests -k fuzz

@@ -11,11 +11,10 @@ The Python API the CLI is built on::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from mtqa.api import check, check_text, score_documents  # noqa: E402
-from mtqa.config import Config, load_config  # noqa: E402
-from mtqa.types import (  # noqa: E402
+from mtqa._version import __version__
+from mtqa.api import check, check_text, score_documents
+from mtqa.config import Config, load_config
+from mtqa.types import (
     Document,
     DocumentReport,
     Flag,

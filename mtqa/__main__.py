@@ -1,3 +1,3 @@
-from mtqa.cli.main import entry
+from mtqa.cli.app import entry
 
 entry()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from mtqa.config import Config, load_config
-from mtqa.io import expand_paths, read_document
+from mtqa.ingest.sources import expand_paths, read_document
 from mtqa.types import Document, DocumentReport
 
 
@@ -25,7 +25,7 @@ def score_documents(documents: Iterable[Document], config: Config | None = None,
 
 
 def check(paths: str | Path | Sequence[str | Path], config: Config | None = None, **overrides: Any) -> list[DocumentReport]:
-    """Check files, directories or globs; raises ``mtqa.io.InputError`` for unreadable input."""
+    """Check files, directories or globs; raises ``mtqa.ingest.sources.InputError`` for unreadable input."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     cfg = _config(config, overrides)

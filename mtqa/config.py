@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import tomllib
+from mtqa._toml import tomllib
 
 BACKENDS = ("auto", "hf", "ct2")
 DEVICES = ("auto", "cpu", "cuda")

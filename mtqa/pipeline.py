@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from mtqa import __version__, offline
+from mtqa._version import __version__
 from mtqa.config import Config
-from mtqa.htmltext import PlainText, looks_like_html, original_flag, original_sentence, to_plain
-from mtqa.longsentences import MAX_CHARS, split_long_sentences
-from mtqa.models import ModelContext
-from mtqa.scoring import article_score, combine, load_profile
-from mtqa.segment import LineIndex, segment, segment_lines, segmenter_name
+from mtqa.ingest.html import PlainText, looks_like_html, original_flag, original_sentence, to_plain
+from mtqa.models import offline
+from mtqa.models.context import ModelContext
+from mtqa.scoring.combine import article_score, combine
+from mtqa.scoring.profile import load_profile
 from mtqa.signals.base import SignalUnavailable
 from mtqa.signals.registry import build_signals
+from mtqa.text.longsentences import MAX_CHARS, split_long_sentences
+from mtqa.text.nlp import PipelineMissing
+from mtqa.text.segment import LineIndex, segment, segment_lines, segmenter_name
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
 
@@ -37,7 +40,13 @@ class Checker:
 
     def _signature(self) -> str:
         parts = [f"mtqa:{__version__}", f"profile:{self.profile.signature}"]
-        parts.append("seg:lines" if self.config.lines else f"seg:article+{segmenter_name()}")
+        if self.config.lines:
+            parts.append("seg:lines")
+        else:
+            try:
+                parts.append(f"seg:article+{segmenter_name()}")
+            except PipelineMissing as exc:
+                raise SignalUnavailable("segment", str(exc)) from None
         parts += [signal.signature() for signal in self.signals]
         parts += [f"{s.name}:skipped" for s in self.skipped]
         return "|".join(parts)

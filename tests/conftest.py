@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # development tools the tests exercise (devmeasure)
 # Sentences of different lengths for the model backends' tests (order, batching, agreement).
 MODEL_TEST_SENTENCES = [
     "The Kremlin denies it.",
@@ -41,7 +43,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def cli(runner):
     """Run ``mtqa ARGS...`` in-process; returns the click Result (stdout, stderr, exit_code)."""
-    from mtqa.cli.main import app
+    from mtqa.cli.app import app
 
     def invoke(*args: str, input: str | bytes | None = None):
         return runner.invoke(app, [str(a) for a in args], input=input)
@@ -54,7 +56,7 @@ def tiny_models_dir(tmp_path_factory) -> Path:
     """The tiny model set (real classes, random weights), built once per test session."""
     import torch
 
-    from mtqa.tiny import build_tiny
+    from mtqa.testing.tiny import build_tiny
 
     # Tiny models are dominated by thread wake-ups on small CI machines; one thread is several times faster.
     torch.set_num_threads(1)
@@ -66,6 +68,6 @@ def tiny_models_dir(tmp_path_factory) -> Path:
 def tiny_context(tiny_models_dir):
     """A ModelContext over the tiny models, shared so each model is loaded once per session."""
     from mtqa.config import Config
-    from mtqa.models import ModelContext
+    from mtqa.models.context import ModelContext
 
     return ModelContext(Config(models_dir=tiny_models_dir))

@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from report_samples import GARBLED, check_text, flagged_report, with_junk
 
-from mtqa.gate import Gate
 from mtqa.report import View, make_writer
+from mtqa.scoring.gate import Gate
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mtqa.cache import Cache, CachedTranslator
 from mtqa.config import Config
-from mtqa.translate.base import TokenScores, Translation
+from mtqa.models.backends.base import TokenScores, Translation
+from mtqa.models.cache import Cache, CachedTranslator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def test_values_round_trip_exactly_and_keys_separate_models(tmp_path, tiny_conte
 
 
 def test_rerun_of_an_unchanged_article_does_no_model_work(tmp_path, tiny_models_dir, seed_path):
-    from mtqa.io import expand_paths, read_document
+    from mtqa.ingest.sources import expand_paths, read_document
     from mtqa.pipeline import Checker
 
     config = Config(models_dir=tiny_models_dir, use_cache=True, cache=tmp_path / "c.sqlite")
@@ -114,7 +114,7 @@ def test_unusable_cache_path_is_a_one_line_error(cli, tiny_models_dir, seed_path
 
 WRITER = """
 import sys
-from mtqa.cache import Cache
+from mtqa.models.cache import Cache
 cache = Cache(sys.argv[1])
 scope = ("model", "rev", "{}", "translate")
 for i in range(int(sys.argv[3])):

@@ -6,11 +6,12 @@ import json
 
 import numpy as np
 import pytest
-import tomllib
 
-from mtqa.calibrate import choose_threshold, fit, profile_toml
-from mtqa.evaluate import EvalError
-from mtqa.scoring import Calibrated, Profile, ProfileError, combine, load_profile, signal_features
+from mtqa._toml import tomllib
+from mtqa.evaluation.calibrate import choose_threshold, fit
+from mtqa.evaluation.drivers import EvalError
+from mtqa.scoring.combine import combine, signal_features
+from mtqa.scoring.profile import Calibrated, Profile, ProfileError, load_profile, profile_toml
 from mtqa.types import Flag, Sentence, SignalResult
 
 
@@ -69,7 +70,8 @@ def test_profile_round_trips_through_toml(tmp_path):
     features, labels = _separable()
     result = fit(features, labels)
     path = tmp_path / "newsroom.toml"
-    path.write_text(profile_toml("newsroom", result, {"sha256": "abc", "n": "40", "note": 'a "quoted" word'}))
+    source = {"sha256": "abc", "n": "40", "note": 'a "quoted" word'}
+    path.write_text(profile_toml(Profile(name="newsroom", source=source, calibrated=result.calibrated)))
     profile = load_profile(path)
     assert profile.calibrated == result.calibrated
     assert profile.source["note"] == 'a "quoted" word'

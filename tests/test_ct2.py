@@ -11,7 +11,8 @@ pytest.importorskip("ctranslate2")
 from conftest import MODEL_TEST_SENTENCES
 
 from mtqa.config import Config
-from mtqa.models import ModelContext, ModelError
+from mtqa.models.context import ModelContext
+from mtqa.models.locate import ModelError
 
 SENTENCES = MODEL_TEST_SENTENCES
 LOGPROB_TOLERANCE = 1e-4  # nats; float32 on both sides, different kernels (measured: < 1e-6)
@@ -103,7 +104,7 @@ def test_convert_cli_writes_beside_the_models(cli, tiny_models_dir, tmp_path):
 
 
 def test_convert_cli_with_a_relative_models_dir(cli, tmp_path, monkeypatch):
-    from mtqa.tiny import build_tiny
+    from mtqa.testing.tiny import build_tiny
 
     build_tiny(tmp_path / "tiny2")
     monkeypatch.chdir(tmp_path)

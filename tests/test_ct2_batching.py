@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mtqa.config import Config
-from mtqa.models import ModelContext
-from mtqa.translate.batching import in_token_batches, token_batches
+from mtqa.models.backends.batching import in_token_batches, token_batches
+from mtqa.models.context import ModelContext
 
 SENTENCES = [
     "The Kremlin denies it.",

@@ -181,10 +181,10 @@ def test_seed_defaults_are_found_from_another_directory(cli, tmp_path, monkeypat
 
 
 def test_seed_defaults_missing_everywhere_name_both_places(cli, tmp_path, monkeypatch):
-    import mtqa.evaluate
+    import mtqa.evaluation.drivers
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(mtqa.evaluate, "REPO_ROOT", tmp_path / "elsewhere")
+    monkeypatch.setattr(mtqa.evaluation.drivers, "REPO_ROOT", tmp_path / "elsewhere")
     result = cli("eval", "seed", "--signals", "rules")
     one_line_error(result, "data/seed-article.txt: not found in")
     assert str(tmp_path / "elsewhere") in result.stderr

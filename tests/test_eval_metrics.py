@@ -7,18 +7,8 @@ import gzip
 import numpy as np
 import pytest
 
-from mtqa.evaluate import (
-    EvalError,
-    auroc,
-    average_precision,
-    bootstrap_ci,
-    label_of,
-    pair_metrics,
-    precision_recall_f1,
-    read_table,
-    select_pairs,
-    wilson,
-)
+from mtqa.evaluation.drivers import EvalError, label_of, pair_metrics, read_table, select_pairs
+from mtqa.evaluation.metrics import auroc, average_precision, bootstrap_ci, precision_recall_f1, wilson
 
 
 def test_auroc_of_a_known_ranking():

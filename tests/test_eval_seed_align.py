@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mtqa.evaluate import SeedLabel, align
-from mtqa.segment import segment
+from mtqa.evaluation.drivers import SeedLabel, align
+from mtqa.text.segment import segment
 from mtqa.types import Document, SentenceScore
 
 

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mtqa.cli.main import app
+from mtqa.cli.app import app
 from mtqa.config import Config
-from mtqa.htmltext import looks_like_html, to_plain
-from mtqa.io import InputError, decode
-from mtqa.longsentences import MAX_CHARS
+from mtqa.ingest.html import looks_like_html, to_plain
+from mtqa.ingest.sources import InputError, decode
 from mtqa.pipeline import Checker
-from mtqa.segment import segment, segment_lines
+from mtqa.text.longsentences import MAX_CHARS
+from mtqa.text.segment import segment, segment_lines
 from mtqa.types import Document
 
 DEFAULT_TOTAL = 2100

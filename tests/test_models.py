@@ -5,18 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-import tomllib
 
+from mtqa._toml import tomllib
 from mtqa.config import Config
-from mtqa.models import (
-    PACKAGED_REGISTRY,
-    ModelContext,
-    ModelError,
-    ModelMissing,
-    content_revision,
-    load_registry,
-    locate,
-)
+from mtqa.models.context import ModelContext
+from mtqa.models.locate import ModelError, ModelMissing, content_revision, locate
+from mtqa.models.registry import PACKAGED_REGISTRY, load_registry
 from tests.conftest import ROOT
 
 
@@ -133,7 +127,7 @@ def test_build_tiny_writes_the_layout_the_resolver_reads(cli, tmp_path):
 
 
 def test_build_tiny_is_deterministic(tmp_path, tiny_models_dir):
-    from mtqa.tiny import build_tiny
+    from mtqa.testing.tiny import build_tiny
 
     build_tiny(tmp_path)
     for role in ("backtranslate", "roundtrip", "fluency"):

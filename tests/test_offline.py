@@ -70,7 +70,7 @@ def tiny_models(tmp_path_factory):
     """Built through the command a user runs, `mtqa models build-tiny DIR`."""
     from typer.testing import CliRunner
 
-    from mtqa.cli.main import app
+    from mtqa.cli.app import app
 
     directory = tmp_path_factory.mktemp("tiny")
     result = CliRunner().invoke(app, ["models", "build-tiny", str(directory)])

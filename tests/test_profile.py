@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mtqa.scoring import Profile, load_profile, profile_toml
+from mtqa.scoring.profile import Profile, load_profile, profile_toml
 
 
 def test_default_profile_round_trips_through_toml(tmp_path):
@@ -57,7 +57,7 @@ def test_a_missing_profile_is_one_line_and_exit_2(cli, tmp_path, seed_path):
     (('signal = "fluency"', 'signal = "fluency"\n[[metrics]]\nsignal = "nope"'), "lacks"),
 ])
 def test_a_bad_value_in_a_profile_is_a_profile_error(tmp_path, edit, needle):
-    from mtqa.scoring import ProfileError
+    from mtqa.scoring.profile import ProfileError
 
     path = tmp_path / "bad.toml"
     path.write_text(profile_toml(Profile()).replace(*edit))

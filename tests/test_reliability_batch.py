@@ -82,7 +82,7 @@ def slow(self, document):
     return real(self, document)
 mtqa.pipeline.Checker.check_document = slow
 sys.argv = ["mtqa"] + sys.argv[1:]
-from mtqa.cli.main import entry
+from mtqa.cli.app import entry
 entry()
 """
 

@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 from report_samples import FAKENEWS, GARBLED, HOSTILE, IMG, check_text, flagged_report, render, with_junk
 
-from mtqa.gate import Gate
 from mtqa.report import View
 from mtqa.report.github import escape_data, escape_property
+from mtqa.scoring.gate import Gate
 
 TESTS = Path(__file__).resolve().parent
 # tests/sarif-schema-2.1.0.json is the SARIF 2.1.0 (rtm.5, the schema of the OASIS standard as

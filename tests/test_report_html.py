@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 from report_samples import FAKENEWS, GARBLED, check_text, flagged_report, render, with_junk
 
-from mtqa.gate import Gate
 from mtqa.report import View, make_writer
+from mtqa.scoring.gate import Gate
 
 
 class Tags(HTMLParser):

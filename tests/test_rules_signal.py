@@ -7,7 +7,8 @@ from dataclasses import asdict
 
 import pytest
 
-from mtqa.scoring import Profile, combine
+from mtqa.scoring.combine import combine
+from mtqa.scoring.profile import Profile
 from mtqa.signals.rules import RulesSignal
 from mtqa.types import Sentence
 
@@ -115,7 +116,7 @@ def test_signature_names_version_pipeline_and_table(signal):
 
 
 def test_seed_article_garbles_are_found_and_fine_sentences_left_alone(signal):
-    from mtqa.devmeasure import scores, seed_sentences
+    from devmeasure import scores, seed_sentences
 
     labelled = seed_sentences()
     scored = scores(signal, [s for _, s in labelled])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mtqa.modelsafety import UnsafeModel, check_model_dir
+from mtqa.models.safety import UnsafeModel, check_model_dir
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mtqa"
 HOSTILE = ("Ministers met \x1b[2J\x1b[31min Berlin\x1b[0m on Monday.\x1b]0;pwned\x07 "
@@ -143,7 +143,7 @@ def test_a_symlink_loop_model_dir_is_refused(tmp_path):
 
 def test_a_model_linked_in_from_outside_the_models_dir_is_refused(tiny_models_dir, tmp_path):
     from mtqa.config import Config
-    from mtqa.models import ModelError, locate
+    from mtqa.models.locate import ModelError, locate
 
     models = tmp_path / "models"
     models.mkdir()
@@ -157,7 +157,7 @@ def test_a_models_dir_with_a_pickle_beside_safetensors_is_refused(tiny_models_di
     import shutil
 
     from mtqa.config import Config
-    from mtqa.models import ModelError, locate
+    from mtqa.models.locate import ModelError, locate
 
     models = tmp_path / "models"
     shutil.copytree(tiny_models_dir / "fluency", models / "fluency")

@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mtqa.segment import LineIndex, segment, segment_lines
+from mtqa.text.segment import LineIndex, segment, segment_lines
 from mtqa.types import JUNK_KINDS, Document
 
 
@@ -253,7 +253,7 @@ def test_seed_article_matches_its_labels(seed_path):
 
 
 def test_long_paragraphs_are_parsed_in_windows_that_lose_nothing():
-    from mtqa.segment import WINDOW, _windows
+    from mtqa.text.segment import WINDOW, _windows
 
     text = "word " * (WINDOW // 4) + "It ends. Then " + "x" * (WINDOW * 2)
     pieces = _windows(text)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from mtqa.models import ModelContext
+from mtqa.models.context import ModelContext
 from mtqa.signals import fluency, likelihood, roundtrip
 from mtqa.types import Sentence
 

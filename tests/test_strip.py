@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import one_line_error
 
-from mtqa.strip import KindError, fix_encoding, kinds_to_drop, parse_kinds
+from mtqa.text.strip import KindError, fix_encoding, kinds_to_drop, parse_kinds
 
 ARTICLE = (
     "Harbour reopens after storm\n"

@@ -33,7 +33,7 @@ def _flags_json(cli, seed_path, *extra):
 def seed_report(tiny_models_dir):
     from typer.testing import CliRunner
 
-    from mtqa.cli.main import app
+    from mtqa.cli.app import app
     from tests.conftest import DATA
 
     result = CliRunner().invoke(app, ["flags", str(DATA / "seed-article.txt"), "--format", "json", "--all",
@@ -68,7 +68,7 @@ def test_suspect_spans_lie_inside_their_sentence(seed_report):
 
 
 def test_signature_names_every_model_and_revision(seed_report, tiny_models_dir):
-    from mtqa.models import content_revision
+    from mtqa.models.locate import content_revision
 
     (doc,) = json.loads(seed_report)
     for role, model_id in (("backtranslate", "mtqa-tiny/marian-en-de"), ("roundtrip", "mtqa-tiny/marian-de-en"),

@@ -26,11 +26,11 @@ AblateOpt = typer.Option(False, "--ablate", help="Also measure with each signal 
 
 def _guard(action: Callable[[], dict], fmt: str, render: Callable[[dict], str]) -> None:
     """Run an eval; a user's mistake ends with one line on stderr and exit 2."""
-    from mtqa.cli.main import fail
+    from mtqa.cli.common import fail
     from mtqa.config import ConfigError
-    from mtqa.evaluate import EvalError
+    from mtqa.evaluation.drivers import EvalError
     from mtqa.report.json import dumps
-    from mtqa.scoring import ProfileError
+    from mtqa.scoring.profile import ProfileError
     from mtqa.signals.base import SignalUnavailable
 
     if fmt not in ("table", "json"):
@@ -45,7 +45,7 @@ def _guard(action: Callable[[], dict], fmt: str, render: Callable[[dict], str]) 
 
 
 def _config(signals, models_dir, profile, require_models, batch_size):
-    from mtqa.cli.main import build_config
+    from mtqa.cli.common import build_config
 
     return build_config(signals=signals, models_dir=models_dir, profile=profile,
                         require_models=require_models, batch_size=batch_size)
@@ -146,7 +146,7 @@ def labels_cmd(
 
     Example: mtqa eval labels sentences.tsv --label-col severity --category-col source --ignore awkward
     """
-    from mtqa.evaluate import eval_labels, positives_of
+    from mtqa.evaluation.drivers import eval_labels, positives_of
 
     _guard(lambda: eval_labels(
         path, _config(signals, models_dir, profile, require_models, batch_size), text_col=text_col,
@@ -169,7 +169,7 @@ def pairs_cmd(
 
     Example: mtqa eval pairs data/dev/demetr-flores-pairs.tsv.gz --visibility grammar --sample 500
     """
-    from mtqa.evaluate import eval_pairs
+    from mtqa.evaluation.drivers import eval_pairs
 
     _guard(lambda: eval_pairs(
         path, _config(signals, models_dir, profile, require_models, batch_size), visibility=visibility,
@@ -187,7 +187,7 @@ def seed_cmd(
     profile: Optional[str] = ProfileOpt, require_models: bool = RequireOpt, batch_size: Optional[int] = BatchOpt,
 ) -> None:
     """Check the seed article and compare with its labels: garbled found, false flags, junk set aside."""
-    from mtqa.evaluate import SEED_ARTICLE, SEED_LABELS, eval_seed, seed_file
+    from mtqa.evaluation.drivers import SEED_ARTICLE, SEED_LABELS, eval_seed, seed_file
 
     _guard(lambda: eval_seed(article or seed_file(SEED_ARTICLE), labels or seed_file(SEED_LABELS),
                              _config(signals, models_dir, profile, require_models, batch_size)),
@@ -211,8 +211,8 @@ def calibrate_cmd(
 
     Example: mtqa calibrate labelled.tsv --precision 0.9 -o newsroom.toml && mtqa flags story.txt --profile newsroom.toml
     """
-    from mtqa.calibrate import calibrate
-    from mtqa.evaluate import positives_of
+    from mtqa.evaluation.calibrate import calibrate
+    from mtqa.evaluation.drivers import positives_of
 
     # Features come from the raw signals, so the fit never depends on the profile in use.
     _guard(lambda: calibrate(

@@ -12,7 +12,8 @@ from typing import List, Optional
 import typer
 
 from mtqa.config import Config
-from mtqa.models import MARKER, ModelError, ModelMissing, fetch_hint, load_registry, locate
+from mtqa.models.locate import MARKER, ModelError, ModelMissing, locate
+from mtqa.models.registry import fetch_hint, load_registry
 
 PULL_PATTERNS = ["*.safetensors", "*.json", "*.spm", "*.model", "vocab.*", "merges.txt", "*.txt"]
 
@@ -83,7 +84,7 @@ def pull(
 def verify(models_dir: Optional[Path] = ModelsDirOpt,
            require_models: bool = typer.Option(False, "--require-models", help="A missing model fails too.")) -> None:
     """Load every present model (safetensors only), run it once and print its revision."""
-    from mtqa.models import ModelContext
+    from mtqa.models.context import ModelContext
 
     context = ModelContext(Config(models_dir=models_dir))
     registry, roles = _roles([])
@@ -116,8 +117,8 @@ QuantizationOpt = typer.Option("int8", "--quantization", help="Stored weights: i
 
 def convert_models(config: Config, roles: List[str], quantization: str) -> list[tuple[str, Path]]:
     """Convert the present translation models to CTranslate2 beside them; returns (role, path)."""
-    from mtqa.models import converted_dir
-    from mtqa.translate.ct2 import QUANTIZATIONS, convert
+    from mtqa.models.backends.ct2 import QUANTIZATIONS, convert
+    from mtqa.models.context import converted_dir
 
     if quantization not in QUANTIZATIONS:
         raise _fail(f"unknown --quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
@@ -165,7 +166,7 @@ def build_tiny_cmd(directory: Path = typer.Argument(..., help="Where to write th
                    ct2: bool = typer.Option(False, "--ct2", help="Also write CTranslate2 conversions (float32)."),
                    ) -> None:
     """Build tiny random-weight models (real classes) for tests and offline demos; scores mean nothing."""
-    from mtqa.tiny import build_tiny
+    from mtqa.testing.tiny import build_tiny
 
     try:
         out = build_tiny(directory)

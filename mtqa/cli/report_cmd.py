@@ -35,6 +35,6 @@ def register(app: typer.Typer) -> None:
 
           mtqa check wire/ --profile newsroom.toml
         """
-        from mtqa.scoring import Profile, profile_toml
+        from mtqa.scoring.profile import Profile, profile_toml
 
         typer.echo(profile_toml(Profile()), nl=False)

@@ -36,10 +36,10 @@ def strip(
 
       mtqa strip story.txt --drop signoff,boilerplate --fix-encoding
     """
-    from mtqa.cli.main import fail
-    from mtqa.io import InputError, expand_paths, read_document
-    from mtqa.strip import KindError, kinds_to_drop, parse_kinds, strip_document
-    from mtqa.strip import fix_encoding as repair
+    from mtqa.cli.common import fail
+    from mtqa.ingest.sources import InputError, expand_paths, read_document
+    from mtqa.text.strip import KindError, kinds_to_drop, parse_kinds, strip_document
+    from mtqa.text.strip import fix_encoding as repair
 
     try:
         sources = expand_paths([path])

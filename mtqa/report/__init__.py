@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from mtqa.gate import Gate
+from mtqa.scoring.gate import Gate
 from mtqa.types import DocumentReport
 
 VIEWS = ("flags", "score", "check")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mtqa.segment import LineIndex
+from mtqa.text.segment import LineIndex
 from mtqa.types import DocumentReport, Flag, SentenceScore
 
 SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}

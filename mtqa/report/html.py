@@ -13,7 +13,7 @@ import html
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from mtqa import __version__
+from mtqa._version import __version__
 from mtqa.report import View
 from mtqa.report.common import SEVERITY_ORDER, flag_spans, fmt_score, one_line, rule_help
 from mtqa.types import DocumentReport, Flag, SentenceScore, SignalResult

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from mtqa import __version__
+from mtqa._version import __version__
 from mtqa.report import View
 from mtqa.report.common import Locator, flagged_items, one_line, rule_help
 from mtqa.report.json import _num

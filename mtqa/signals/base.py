@@ -7,8 +7,11 @@ restore the order before returning.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol, Sequence, runtime_checkable
 
+from mtqa.models.locate import ModelError
 from mtqa.types import Sentence, SignalResult
 
 
@@ -39,3 +42,12 @@ def translation_signature(name: str, version: str, forward, backward, beam: int,
     """``name:version+en-de@rev+de-en@rev+beam:N+...`` for the signals built on the translator pair."""
     return "+".join([f"{name}:{version}", f"{forward.model_id}@{forward.revision}",
                      f"{backward.model_id}@{backward.revision}", f"beam:{beam}", *extra])
+
+
+@contextmanager
+def needed_by(signal: str) -> Iterator[None]:
+    """Turn a model problem into ``SignalUnavailable`` for ``signal`` (skipped, or exit 2 if required)."""
+    try:
+        yield
+    except ModelError as exc:
+        raise SignalUnavailable(signal, exc.reason, exc.fix) from None

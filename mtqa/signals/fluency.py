@@ -12,7 +12,8 @@ import math
 from collections.abc import Sequence
 
 from mtqa.config import Config
-from mtqa.models import ModelContext, needed_by
+from mtqa.models.context import ModelContext
+from mtqa.signals.base import needed_by
 from mtqa.signals.wordscores import SUSPECT_MARGIN, WORD, suspects, word_scores, words_of_offsets
 from mtqa.types import Sentence, SignalResult
 

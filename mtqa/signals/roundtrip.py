@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mtqa.config import Config
-from mtqa.models import ModelContext, needed_by
-from mtqa.signals.base import translation_signature
+from mtqa.models.context import ModelContext
+from mtqa.signals.base import needed_by, translation_signature
 from mtqa.types import Sentence, SignalResult
 
 BACKTRANSLATE, ROUNDTRIP = "backtranslate", "roundtrip"

@@ -11,11 +11,11 @@ import hashlib
 from typing import Any, Sequence
 
 from mtqa.config import Config
-from mtqa.nlp import PipelineMissing, english, pipeline_name
 from mtqa.signals.base import SignalUnavailable
 from mtqa.signals.rules import characters, lexical, repetition, syntax, typography
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.oddity import default_table
+from mtqa.text.nlp import PipelineMissing, english, pipeline_name
 from mtqa.types import Sentence, SignalResult
 
 TEXT_DETECTORS = (characters.mojibake, characters.invisible_controls, characters.foreign_script,

@@ -1,6 +1,6 @@
 """A graded oddity ``risk`` from how unusual a sentence's tag sequence and dependency arcs are.
 
-Two small count tables, derived from clean English (see ``mtqa.devmeasure build-table``), give
+Two small count tables, derived from clean English (see ``tools/devmeasure.py build-table``), give
 the surprisal of every tag bigram and every (child, relation, head, direction) arc, once with bare
 Penn tags and once with closed-class words spelled out ("IN|of", "PRP|me"), which catches pronoun
 case and function-word damage. The mean surprisals add up to one ``oddity``; a logistic curve

@@ -1,4 +1,4 @@
-"""The ``mtqa`` command: options → Config → Checker → writer, and exit codes.
+"""``mtqa flags``, ``score`` and ``check``: options → Config → Checker → writer, and exit codes.
 
 Exit codes: 0 the check passed (or nothing to gate), 1 the quality gate failed, 2 a usage or input
 error. Errors a user can cause print one line on stderr, never a traceback.
@@ -6,6 +6,7 @@ error. Errors a user can cause print one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import os
@@ -18,7 +19,6 @@ from typing import Any, Callable, Iterator, List, Optional, TextIO
 
 import typer
 
-from mtqa import __version__
 from mtqa.cli.batch import (
     ResumeError,
     Tally,
@@ -29,45 +29,14 @@ from mtqa.cli.batch import (
     safe_line,
     stop_on_sigterm,
 )
-from mtqa.config import ConfigError, load_config
-from mtqa.gate import FAIL_ON, Gate
-from mtqa.io import InputError, Source, expand_paths, read_document, read_feed
+from mtqa.cli.common import build_config, cache_options, fail
+from mtqa.config import ConfigError
+from mtqa.ingest.sources import InputError, Source, expand_paths, read_document, read_feed
 from mtqa.report import FORMATS, View, make_writer
-from mtqa.scoring import ProfileError
+from mtqa.scoring.gate import FAIL_ON, Gate
+from mtqa.scoring.profile import ProfileError
 from mtqa.signals.base import SignalUnavailable
 from mtqa.types import Document, DocumentReport
-
-app = typer.Typer(
-    name="mtqa",
-    help="Find garbled sentences in machine-translated news, with no source text and no reference.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-class UsageError(Exception):
-    """Ends the command with one line on stderr and exit code 2."""
-
-
-def fail(message: str) -> "typer.Exit":
-    typer.echo(f"mtqa: error: {safe_line(message)}", err=True)
-    return typer.Exit(2)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"mtqa {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
-) -> None:
-    """mtqa checks machine-translated articles sentence by sentence and flags what an editor must repair."""
-
 
 # ---- shared options -------------------------------------------------------------------------
 
@@ -92,17 +61,6 @@ ResumeOpt = typer.Option(False, "--resume", help="With --format jsonl -o FILE: s
 FluencyModelOpt = typer.Option(None, "--fluency-model", help="Language model for fluency: a registry role, a model directory or a cached hub id.")
 SlorOpt = typer.Option(None, "--slor/--no-slor", help="Fluency as SLOR: LM log-prob minus unigram log-prob per token.")
 OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
-
-
-def build_config(**options):
-    signals = options.pop("signals", None)
-    if signals is not None:
-        options["signals"] = tuple(s.strip() for s in signals.split(",") if s.strip())
-    if options.get("require_models") is False:
-        options["require_models"] = None
-    if options.get("lines") is False:
-        options["lines"] = None
-    return load_config(**options)
 
 
 def iter_items(sources: list[Source], max_bytes: int, feed: bool, done: frozenset[str]
@@ -211,6 +169,8 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
                 advance()
             writer.close()
     except OSError as exc:
+        if output is None and exc.errno == errno.EPIPE:
+            raise  # the reader of stdout went away: the console script ends quietly
         raise fail(f"{output or 'output'}: cannot write ({exc.strerror or exc})") from None
     except KeyboardInterrupt as exc:
         done_count = tally.checked + tally.errors
@@ -304,7 +264,6 @@ def shared_options(command: Callable[..., None]) -> Callable[..., None]:
 PathsArg = typer.Argument(..., help="Article files, directories, globs, or - for stdin.")
 
 
-@app.command()
 @shared_options
 def flags(
     paths: List[str] = PathsArg,
@@ -324,7 +283,6 @@ def flags(
     raise typer.Exit(shared.run("flags", paths, Gate(), show_all).exit_code())
 
 
-@app.command()
 @shared_options
 def score(paths: List[str] = PathsArg, shared: Shared = None) -> None:  # type: ignore[assignment]
     """Score many articles: one row per article (sentences, flagged, article score).
@@ -340,7 +298,6 @@ def score(paths: List[str] = PathsArg, shared: Shared = None) -> None:  # type: 
     raise typer.Exit(shared.run("score", paths, Gate()).exit_code())
 
 
-@app.command()
 @shared_options
 def check(
     paths: List[str] = PathsArg,
@@ -370,44 +327,7 @@ def check(
     raise typer.Exit(shared.run("check", paths, gate).exit_code())
 
 
-def cache_options(cache: Optional[Path], no_cache: bool) -> dict:
-    """``--cache PATH`` turns the cache on at PATH, ``--no-cache`` off; neither keeps the config's."""
-    return {"cache": cache, "use_cache": False if no_cache else (True if cache else None)}
-
-
-def _register_subcommands() -> None:
-    """Sub-commands that live in their own modules (models, strip, eval, calibrate, schema)."""
-    from mtqa.cli import eval_cmd, models_cmd, report_cmd, strip_cmd
-
-    for module in (models_cmd, strip_cmd, eval_cmd, report_cmd):
-        module.register(app)
-
-
-_register_subcommands()
-
-
-def entry(argv: Optional[List[str]] = None) -> None:
-    """The console script: usage errors (unknown option, bad value, missing argument) end in one
-    ``mtqa: error:`` line and exit 2, like every other error a user can cause."""
-    try:  # Typer carries its own copy of click in recent releases
-        from typer._click import exceptions as click
-    except ImportError:  # pragma: no cover - older Typer on the public click
-        from click import exceptions as click
-
-    command = typer.main.get_command(app)
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        code = command.main(args=argv or ["--help"], prog_name="mtqa", standalone_mode=False)
-    except click.UsageError as exc:
-        if not exc.format_message().strip():  # a command group called bare: its help is shown
-            sys.exit(2)
-        where = f" (see 'mtqa {exc.ctx.info_name} --help')" if exc.ctx is not None and exc.ctx.parent else ""
-        typer.echo(f"mtqa: error: {safe_line(exc.format_message())}{where}", err=True)
-        sys.exit(2)
-    except click.Abort:
-        typer.echo("mtqa: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        typer.echo("mtqa: interrupted", err=True)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+def register(app: typer.Typer) -> None:
+    """Add ``flags``, ``score`` and ``check`` to ``app``."""
+    for command in (flags, score, check):
+        app.command()(command)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from mtqa import junk
+from mtqa.text import junk
 from mtqa.types import Document, Sentence
 
 Span = tuple[int, int, str, "str | None"]
@@ -220,14 +220,9 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[li
 
 def sentence_starts(texts: list[str]) -> list[list[int]]:
     """Offsets where a new sentence starts inside each text (0 excluded), by spaCy's parser."""
-    from mtqa.nlp import PipelineMissing, english
+    from mtqa.text.nlp import english
 
-    try:
-        nlp = english()
-    except PipelineMissing:
-        return [_pysbd_starts(t) for t in texts]
-    if "parser" not in nlp.pipe_names:
-        return [_pysbd_starts(t) for t in texts]
+    nlp = english()  # PipelineMissing names the install command
     enable = [name for name in ("tok2vec", "parser") if name in nlp.pipe_names]
     pieces = [(i, at, piece) for i, text in enumerate(texts) for at, piece in _windows(text)]
     out: list[list[int]] = [[] for _ in texts]
@@ -253,24 +248,6 @@ def _windows(text: str) -> list[tuple[int, str]]:
         pos = cut
     out.append((pos, text[pos:]))
     return out
-
-
-def _pysbd_starts(text: str) -> list[int]:
-    """The fallback segmenter where no spaCy pipeline is installed: rule-based, abbreviation-aware."""
-    import pysbd
-
-    starts, pos = [], 0
-    for piece in pysbd.Segmenter(language="en", clean=False).segment(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        found = text.find(piece, pos)
-        if found < 0:
-            continue
-        if found > 0:
-            starts.append(found)
-        pos = found + len(piece)
-    return starts
 
 
 _CLOSING = "\"'”’»›)]"
@@ -347,14 +324,9 @@ def segment(doc: Document) -> list[Sentence]:
 
 
 def segmenter_name() -> str:
-    """Which sentence splitter ``segment`` uses, for the run's signature (boundaries differ by model)."""
-    from mtqa.nlp import PipelineMissing, english, pipeline_name
+    """Which sentence splitter ``segment`` uses, for the run's signature (boundaries differ by model).
 
-    try:
-        if "parser" in english().pipe_names:
-            return f"spacy:{pipeline_name()}"
-    except PipelineMissing:
-        pass
-    import pysbd
+    Raises ``PipelineMissing`` when no English spaCy pipeline is installed."""
+    from mtqa.text.nlp import pipeline_name
 
-    return f"pysbd:{getattr(pysbd, '__version__', '0')}"
+    return f"spacy:{pipeline_name()}"

@@ -8,7 +8,6 @@ so the same data, models and options give a byte-identical profile.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -16,8 +15,9 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from mtqa.config import Config
-from mtqa.evaluate import DEFAULT_POSITIVE, EvalError, label_of, read_table, require_columns, score_texts
-from mtqa.scoring import Calibrated, signal_features
+from mtqa.evaluation.drivers import DEFAULT_POSITIVE, EvalError, label_of, read_table, require_columns, score_texts
+from mtqa.scoring.combine import signal_features
+from mtqa.scoring.profile import Calibrated, Profile, profile_toml
 
 SEED = 0
 
@@ -130,37 +130,6 @@ def _r(x: float) -> float:
     return float(f"{float(x):.12g}") + 0.0
 
 
-def _toml_str(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
-def _toml_floats(values: Sequence[float]) -> str:
-    return "[" + ", ".join(repr(float(v)) for v in values) + "]"
-
-
-def profile_toml(name: str, result: Fit, source: Mapping[str, str]) -> str:
-    cal = result.calibrated
-    lines = [
-        "# Written by `mtqa calibrate`: a logistic regression over signal features.",
-        "# p(garbled) = sigmoid(intercept + sum(coef * (x - mean) / scale)); score = 100 * (1 - p);",
-        "# a sentence is flagged when p >= threshold.",
-        f"name = {_toml_str(name)}",
-        "",
-        "[calibrated]",
-        "features = [" + ", ".join(_toml_str(f) for f in cal.features) + "]",
-        f"mean = {_toml_floats(cal.mean)}",
-        f"scale = {_toml_floats(cal.scale)}",
-        f"coef = {_toml_floats(cal.coef)}",
-        f"intercept = {cal.intercept!r}",
-        f"threshold = {cal.threshold!r}",
-        f"major_threshold = {cal.major_threshold!r}",
-        "",
-        "[source]",
-    ]
-    lines += [f"{key} = {_toml_str(str(value))}" for key, value in source.items()]
-    return "\n".join(lines) + "\n"
-
-
 def calibrate(path: str, output: Path, config: Config, *, pairs: bool = False, name: str | None = None,
               precision: float | None = None, recall: float | None = None, text_col: str = "text",
               label_col: str = "label", positive: Sequence[str] = DEFAULT_POSITIVE, chunk: int = 30) -> dict:
@@ -176,7 +145,7 @@ def calibrate(path: str, output: Path, config: Config, *, pairs: bool = False, n
         "cv_precision": "" if result.cv_precision is None else f"{result.cv_precision:.6f}",
         "cv_recall": "" if result.cv_recall is None else f"{result.cv_recall:.6f}",
     }
-    text = profile_toml(name, result, source)
+    text = profile_toml(Profile(name=name, source=source, calibrated=result.calibrated))
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -108,7 +108,7 @@ def _printable(decoded: str) -> str:
 
 
 class LineIndex(Protocol):
-    """``mtqa.segment.LineIndex`` (not imported: the segmenter may call this module)."""
+    """``mtqa.text.segment.LineIndex`` (not imported: the segmenter may call this module)."""
 
     def line_col(self, offset: int) -> tuple[int, int]: ...
 

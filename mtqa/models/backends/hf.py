@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mtqa.translate.base import TokenScores, Translation
-from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, in_token_batches, scoring_budget
+from mtqa.models.backends.base import TokenScores, Translation
+from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, in_token_batches, scoring_budget
 
 if TYPE_CHECKING:
-    from mtqa.models import LocatedModel
+    from mtqa.models.locate import LocatedModel
 
 LOGPROB_FLOOR = -100.0  # keeps every value finite even if a model gives a token zero probability
 

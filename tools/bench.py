@@ -58,7 +58,7 @@ def build_models(workdir: Path) -> None:
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
-    from mtqa.tiny import _train_spm, training_lines
+    from mtqa.testing.tiny import _train_spm, training_lines
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -177,8 +177,8 @@ def run_hf(workdir: Path, srcs: list[list[int]]) -> dict:
 def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
     import ctranslate2
 
-    from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, scoring_budget, token_batches
-    from mtqa.translate.ct2 import compute_type_for, thread_counts
+    from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, scoring_budget, token_batches
+    from mtqa.models.backends.ct2 import compute_type_for, thread_counts
 
     inter, intra = thread_counts()
     models = {name: ctranslate2.Translator(str(workdir / f"{name}-ct2"), device="cpu",
@@ -242,7 +242,7 @@ def child(path: str, workdir: Path, n: int) -> None:
 
 
 def run_child(path: str, workdir: Path, n: int) -> dict:
-    out = subprocess.run([sys.executable, "-m", "mtqa.bench", "--child", path, "--workdir", str(workdir), "-n", str(n)],
+    out = subprocess.run([sys.executable, __file__, "--child", path, "--workdir", str(workdir), "-n", str(n)],
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -251,7 +251,7 @@ def cold_start(workdir: Path) -> dict[str, float]:
     """Wall time of ``mtqa flags`` on a one-sentence file, in a fresh process (tiny models)."""
     from mtqa.cli.models_cmd import convert_models
     from mtqa.config import Config
-    from mtqa.tiny import build_tiny
+    from mtqa.testing.tiny import build_tiny
 
     tiny = build_tiny(workdir / "tiny")
     convert_models(Config(models_dir=tiny), [], "int8")

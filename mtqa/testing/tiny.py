@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 SEED = 1234
@@ -37,12 +38,11 @@ ENGLISH_LINES = (
 
 
 def training_lines() -> list[str]:
-    """Text to train the tiny vocabularies: the packaged seed article if present, plus fixed lines."""
+    """Text to train the tiny vocabularies: fixed lines plus a packaged copy of the seed article, so
+    the tiny models are the same from a source checkout and from an installed package."""
     lines: list[str] = list(ENGLISH_LINES) + list(GERMAN_LINES)
-    seed = Path(__file__).resolve().parent.parent / "data" / "seed-article.txt"
-    if seed.is_file():
-        lines += [ln.strip() for ln in seed.read_text("utf-8").splitlines() if ln.strip()]
-    return lines
+    text = resources.files("mtqa.testing").joinpath("training-text.txt").read_text("utf-8")
+    return lines + [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
 def _train_spm(lines: list[str], vocab_size: int) -> bytes:
@@ -129,7 +129,7 @@ def build_tiny(directory: str | os.PathLike) -> Path:
     """Write the tiny set to ``<directory>/{backtranslate,roundtrip,fluency}``; returns the directory."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    from mtqa.translate.hf import quiet_libraries
+    from mtqa.models.backends.hf import quiet_libraries
 
     quiet_libraries()  # no library progress bars or warnings between the command's own output
     lines = training_lines()

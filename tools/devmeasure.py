@@ -1,7 +1,7 @@
 """Development figures for the model-free tier: seed article, DEMETR pairs, speed.
 
-    python -m mtqa.devmeasure build-table   # derive the oddity table from the training split
-    python -m mtqa.devmeasure measure       # print the figures (held-out split only)
+    python tools/devmeasure.py build-table   # derive the oddity table from the training split
+    python tools/devmeasure.py measure       # print the figures (held-out split only)
 
 Split: DEMETR items are numbered by their FLORES sentence (``demetr:N:perturbation``). Odd N is
 the training split: only its *good* sentences are used, to count tag bigrams and arcs of clean
@@ -20,11 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-from mtqa.nlp import english
-from mtqa.scoring import Profile, combine
-from mtqa.segment import LineIndex
+from mtqa.scoring.combine import combine
+from mtqa.scoring.profile import Profile
 from mtqa.signals.rules import RulesSignal
 from mtqa.signals.rules.oddity import TABLE, OddityTable, count_events
+from mtqa.text.nlp import english
+from mtqa.text.segment import LineIndex
 from mtqa.types import Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,7 +158,7 @@ def main(argv: list[str]) -> int:
         build_table()
         return 0
     if argv[:1] not in (["measure"], []):
-        print("usage: python -m mtqa.devmeasure [build-table|measure]", file=sys.stderr)
+        print("usage: python tools/devmeasure.py [build-table|measure]", file=sys.stderr)
         return 2
     signal = RulesSignal()
     measure_seed(signal)

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mtqa.translate.base import TokenScores, Translation
-from mtqa.translate.batching import DEFAULT_BATCH_TOKENS, scoring_budget
+from mtqa.models.backends.base import TokenScores, Translation
+from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, scoring_budget
 
 if TYPE_CHECKING:
-    from mtqa.models import LocatedModel
+    from mtqa.models.locate import LocatedModel
 
 CT2_MARKER = "mtqa-ct2.json"
 CT2_SUFFIX = "-ct2"

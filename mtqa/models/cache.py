@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from mtqa import __version__
-from mtqa.translate.base import TokenScores, Translation
+from mtqa._version import __version__
+from mtqa.models.backends.base import TokenScores, Translation
 
 CACHE_FORMAT = 1  # bump when the stored values change meaning
 BUSY_TIMEOUT_S = 60.0
@@ -156,7 +156,7 @@ class CachedLanguageModel(_Cached):
     """A causal-LM scorer with a cache in front of score()."""
 
     def score(self, texts: Sequence[str]):
-        from mtqa.translate.hf import LMScores
+        from mtqa.models.backends.hf import LMScores
 
         def compute(keys):
             scored = self.inner.score([k[0] for k in keys])
