@@ -8,16 +8,17 @@ batch 16 are comparable.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from mtqa._toml import tomllib
+from mtqa.extensions import SIGNALS, TRANSLATION_BACKENDS
 
-BACKENDS = ("auto", "hf", "ct2")
+BACKENDS = ("auto", *TRANSLATION_BACKENDS)
 DEVICES = ("auto", "cpu", "cuda")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
-SIGNAL_NAMES = ("rules", "roundtrip", "likelihood", "fluency")
+SIGNAL_NAMES = tuple(SIGNALS)
 
 
 class ConfigError(ValueError):
@@ -43,7 +44,6 @@ class Config:
     max_bytes: int = 20_000_000
     cache: Path | None = None
     use_cache: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -105,7 +105,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def _from_mapping(data: dict[str, Any], source: str) -> dict[str, Any]:
-    known = {f.name for f in fields(Config)} - {"extra"}
+    known = {f.name for f in fields(Config)}
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")

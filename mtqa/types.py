@@ -15,8 +15,6 @@ PROSE_KINDS = ("body", "title", "heading")
 JUNK_KINDS = ("duplicate", "credit", "caption", "byline", "signoff", "teaser", "boilerplate")
 KINDS = PROSE_KINDS + JUNK_KINDS
 
-SEVERITIES = ("major", "minor", "info")
-
 
 @dataclass(frozen=True)
 class Document:

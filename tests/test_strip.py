@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import one_line_error
 
-from mtqa.text.strip import KindError, fix_encoding, kinds_to_drop, parse_kinds
+from mtqa.text.encoding import fix_encoding
+from mtqa.text.strip import KindError, kinds_to_drop, parse_kinds
 
 ARTICLE = (
     "Harbour reopens after storm\n"

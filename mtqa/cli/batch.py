@@ -8,19 +8,18 @@ reads it back and skips those articles; the summary line says how many passed, f
 from __future__ import annotations
 
 import json
-import re
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+from mtqa.report.safe import printable_line
 
 
 def safe_line(text: str) -> str:
     """One printable line: a file name or article text cannot move the cursor or recolour a terminal."""
-    return _UNSAFE.sub("?", text.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    return printable_line(text, "?")
 
 
 class Terminated(KeyboardInterrupt):

@@ -31,6 +31,7 @@ from mtqa.cli.batch import (
 )
 from mtqa.cli.common import build_config, cache_options, fail
 from mtqa.config import ConfigError
+from mtqa.extensions import SIGNALS
 from mtqa.ingest.sources import InputError, Source, expand_paths, read_document, read_feed
 from mtqa.report import FORMATS, View, make_writer
 from mtqa.scoring.gate import FAIL_ON, Gate
@@ -44,7 +45,7 @@ FormatOpt = typer.Option("table", "--format", "-f", help=f"Output format: {', '.
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 LinesOpt = typer.Option(False, "--lines", help="Every non-empty line is one sentence (no segmentation).")
 ModelsDirOpt = typer.Option(None, "--models-dir", help="Model directory (default: $MTQA_MODELS_DIR, ./models, then the Hugging Face cache).")
-SignalsOpt = typer.Option(None, "--signals", help="Comma-separated signals to run: rules, roundtrip, likelihood, fluency.")
+SignalsOpt = typer.Option(None, "--signals", help=f"Comma-separated signals to run: {', '.join(SIGNALS)} (default: all; a signal whose model is missing is skipped).")
 RequireOpt = typer.Option(False, "--require-models", help="Fail (exit 2) when a model is missing instead of skipping its signal.")
 BackendOpt = typer.Option(None, "--backend", help="Translation backend: auto, hf, ct2.")
 DeviceOpt = typer.Option(None, "--device", help="cpu, cuda or auto.")

@@ -7,13 +7,15 @@ from typing import Callable, Optional
 
 import typer
 
+from mtqa.extensions import SIGNALS
+
 eval_app = typer.Typer(
     name="eval", help="Measure how well mtqa finds garbled sentences (every figure with n and a 95% CI).",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 
 FormatOpt = typer.Option("table", "--format", "-f", help="Output format: table or json.")
-SignalsOpt = typer.Option(None, "--signals", help="Comma-separated signals to run: rules, roundtrip, likelihood, fluency.")
+SignalsOpt = typer.Option(None, "--signals", help=f"Comma-separated signals to run: {', '.join(SIGNALS)} (default: all; a signal whose model is missing is skipped).")
 ModelsDirOpt = typer.Option(None, "--models-dir", help="Model directory.")
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 RequireOpt = typer.Option(False, "--require-models", help="Fail (exit 2) when a model is missing.")

@@ -117,8 +117,7 @@ QuantizationOpt = typer.Option("int8", "--quantization", help="Stored weights: i
 
 def convert_models(config: Config, roles: List[str], quantization: str) -> list[tuple[str, Path]]:
     """Convert the present translation models to CTranslate2 beside them; returns (role, path)."""
-    from mtqa.models.backends.ct2 import QUANTIZATIONS, convert
-    from mtqa.models.context import converted_dir
+    from mtqa.models.backends.ct2 import QUANTIZATIONS, convert, converted_dir
 
     if quantization not in QUANTIZATIONS:
         raise _fail(f"unknown --quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")

@@ -38,8 +38,8 @@ def strip(
     """
     from mtqa.cli.common import fail
     from mtqa.ingest.sources import InputError, expand_paths, read_document
+    from mtqa.text.encoding import fix_encoding as repair
     from mtqa.text.strip import KindError, kinds_to_drop, parse_kinds, strip_document
-    from mtqa.text.strip import fix_encoding as repair
 
     try:
         sources = expand_paths([path])

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mtqa._version import __version__
-from mtqa.models.backends.base import TokenScores, Translation
+from mtqa.models.backends.base import LMScores, TokenScores, Translation
 
 CACHE_FORMAT = 1  # bump when the stored values change meaning
 BUSY_TIMEOUT_S = 60.0
@@ -155,9 +155,7 @@ class CachedTranslator(_Cached):
 class CachedLanguageModel(_Cached):
     """A causal-LM scorer with a cache in front of score()."""
 
-    def score(self, texts: Sequence[str]):
-        from mtqa.models.backends.hf import LMScores
-
+    def score(self, texts: Sequence[str]) -> list[LMScores]:
         def compute(keys):
             scored = self.inner.score([k[0] for k in keys])
             return [[list(s.tokens), [list(o) for o in s.offsets], list(s.logprobs)] for s in scored]

@@ -8,20 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.config import Config, ConfigError
+from mtqa.extensions import AUTO_TRANSLATION_ORDER, LANGUAGE_MODEL_BACKENDS, TRANSLATION_BACKENDS, load
 from mtqa.models.backends.base import Translation
-from mtqa.models.locate import LocatedModel, ModelError, locate, resolve_device
-from mtqa.models.registry import dir_name, load_registry
+from mtqa.models.locate import BackendUnavailable, LocatedModel, ModelError, locate, resolve_device
+from mtqa.models.registry import load_registry
 
 MEMO_LIMIT = 50_000  # memoised translations kept per process
-
-
-def converted_dir(located: LocatedModel, config: Config) -> Path:
-    """Where the CTranslate2 conversion of ``located`` lives: beside it, ``<dir>/<name>-ct2``."""
-    from mtqa.models.backends.ct2 import CT2_SUFFIX
-
-    if located.source == "hf-cache":
-        return config.resolved_models_dir() / f"{dir_name(located.model_id)}{CT2_SUFFIX}"
-    return located.path.with_name(located.path.name + CT2_SUFFIX)
 
 
 class ModelContext:
@@ -72,33 +64,17 @@ class ModelContext:
             self._loaded[name] = translator
         return self._loaded[name]
 
-    def converted(self, located: LocatedModel) -> Path | None:
-        """The fresh CTranslate2 conversion of ``located``, or None (absent, stale, or no ctranslate2)."""
-        from mtqa.models.backends.ct2 import is_converted
-
-        path = converted_dir(located, self.config)
-        if not is_converted(path, located.revision):
-            return None
-        try:
-            import ctranslate2  # noqa: F401
-        except ImportError:
-            return None
-        return path
-
     def _load_translator(self, located: LocatedModel):
-        backend, c = self.config.backend, self.config
-        path = self.converted(located) if backend in ("ct2", "auto") else None
-        if backend == "ct2" and path is None:
-            raise ModelError(located.model_id,
-                             f"no up-to-date CTranslate2 conversion of {located.model_id} in {converted_dir(located, c)}",
-                             "run `mtqa models convert` (needs the ctranslate2 package), or use --backend hf")
-        if path is not None:
-            from mtqa.models.backends.ct2 import CT2Translator
-
-            return CT2Translator.load(path, self.device, c.compute_type, c.batch_size, c.batch_tokens)
-        from mtqa.models.backends.hf import HFTranslator
-
-        return HFTranslator.load(located, self.device, c.batch_size, c.batch_tokens)
+        """With the configured backend, or with ``auto`` the first in ``AUTO_TRANSLATION_ORDER`` that can."""
+        choice = self.config.backend
+        names = AUTO_TRANSLATION_ORDER if choice == "auto" else (choice,)
+        for name in names:
+            try:
+                return load(TRANSLATION_BACKENDS[name])(located, self)
+            except BackendUnavailable:
+                if name == names[-1]:
+                    raise
+        raise AssertionError("unreachable: the last backend raises")  # pragma: no cover
 
     def language_model(self, name: str):
         """A causal LM scorer (role, hub id or directory), loaded once."""
@@ -107,9 +83,7 @@ class ModelContext:
             located = self.locate(name)
             if located.kind != "causal-lm":
                 raise ModelError(located.model_id, f"{located.model_id} is a {located.kind} model, not a language model")
-            from mtqa.models.backends.hf import HFCausalLM
-
-            lm = HFCausalLM.load(located, self.device, self.config.batch_size, self.config.batch_tokens)
+            lm = load(LANGUAGE_MODEL_BACKENDS["hf"])(located, self)
             if self.cache is not None:
                 from mtqa.models.cache import CachedLanguageModel
 

@@ -38,6 +38,10 @@ class ModelError(Exception):
         self.fix = fix
 
 
+class BackendUnavailable(ModelError):
+    """The model is there, but a backend cannot run it (no conversion, a package missing)."""
+
+
 class ModelMissing(ModelError):
     """The model is nowhere on disk (as opposed to present but unusable)."""
 

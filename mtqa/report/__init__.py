@@ -13,8 +13,6 @@ from typing import Protocol, TextIO
 from mtqa.scoring.gate import Gate
 from mtqa.types import DocumentReport
 
-VIEWS = ("flags", "score", "check")
-
 
 @dataclass(frozen=True)
 class View:

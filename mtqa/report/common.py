@@ -9,37 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mtqa.signals.registry import flag_help
 from mtqa.text.segment import LineIndex
 from mtqa.types import DocumentReport, Flag, SentenceScore
 
 SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}
 
-# What each flag code means, for SARIF rule help and HTML tooltips. Codes not listed here (new
-# detectors) still get a rule, described by their first message.
+# What each flag code means, for SARIF rule help and HTML tooltips: the signals declare their own
+# (``SignalSpec.flag_help``); these are the codes of the scoring and the gate. Codes not listed
+# anywhere (new detectors) still get a rule, described by their first message.
 RULE_HELP: dict[str, tuple[str, str]] = {
-    "roundtrip-divergent": (
-        "Round trip through German does not come back",
-        (
-            "Translated to German and back, the sentence comes back very different (low chrF), more so "
-            "than the article's other sentences. Garbled or ambiguous English does not survive a round "
-            "trip. Read the sentence against its back-translation and repair it."
-        ),
-    ),
-    "unlikely-translation": (
-        "Unlikely translation of its back-translation",
-        (
-            "A translation model finds the English an unlikely rendering of its own German "
-            "back-translation (low mean token log-probability); the suspect words are the least likely "
-            "ones. Check them first."
-        ),
-    ),
-    "disfluent": (
-        "Disfluent English",
-        (
-            "A language model finds the English disfluent (low mean log-probability) compared with the "
-            "article's other sentences. Smooth or rewrite it."
-        ),
-    ),
     "gate": (
         "The article failed the quality gate",
         (
@@ -59,8 +38,9 @@ RULE_HELP: dict[str, tuple[str, str]] = {
 
 def rule_help(code: str, example: str = "") -> tuple[str, str]:
     """(short description, help text) for a flag code; unknown codes are described by a message."""
-    if code in RULE_HELP:
-        return RULE_HELP[code]
+    known = {**flag_help(), **RULE_HELP}
+    if code in known:
+        return known[code]
     short = code.replace("-", " ").replace("_", " ").capitalize()
     return short, example or short
 

@@ -7,23 +7,20 @@ end an annotation early or start a command of its own.
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from mtqa.report import View
 from mtqa.report.common import Locator, flagged_items, one_line
+from mtqa.report.safe import strip_controls
 from mtqa.types import DocumentReport
 
 COMMAND = {"major": "error", "minor": "warning", "info": "notice"}
 
 
-_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def escape_data(text: str) -> str:
     """GitHub's escapes for %, CR and LF; other control characters (escape sequences from a file
     name or an article) are dropped so the CI log cannot be recoloured or rewritten."""
-    return _CONTROL.sub("", text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return strip_controls(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -7,7 +7,6 @@ a story cannot inject escape sequences into an editor's terminal.
 from __future__ import annotations
 
 import os
-import re
 from typing import TextIO
 
 from rich.console import Console
@@ -16,15 +15,15 @@ from rich.text import Text
 
 from mtqa.report import View
 from mtqa.report.common import flag_spans
+from mtqa.report.safe import printable_line
 from mtqa.types import DocumentReport, SentenceScore
 
 SEVERITY_STYLE = {"major": "bold red", "minor": "yellow", "info": "cyan", None: "green"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
     """Text safe for a terminal: no escape sequences, no invisible direction overrides."""
-    return _CONTROL.sub("", text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
+    return printable_line(text)
 
 
 def clean_lines(text: str) -> str:

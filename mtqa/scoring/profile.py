@@ -15,34 +15,13 @@ from pathlib import Path
 from typing import Mapping
 
 from mtqa._toml import tomllib
+from mtqa.signals.base import MetricRule
+from mtqa.signals.registry import default_metrics
 
 FLAG_RISK = {"major": 0.6, "minor": 0.25, "info": 0.0}
 
 
-@dataclass(frozen=True)
-class MetricRule:
-    """How one model metric turns into risk and flags. Lower values are worse."""
-
-    signal: str
-    value: str
-    threshold: float  # below this the metric is suspicious on its own
-    scale: float  # how fast risk grows below the threshold
-    weight: float  # the most risk this metric can add
-    major_below: float  # below this (and relatively low) the flag is major
-    code: str
-    message: str  # formatted with {value}, {z}
-
-
-DEFAULT_METRICS = (
-    MetricRule("roundtrip", "chrf", 40.0, 8.0, 0.45, 25.0, "roundtrip-divergent",
-               "the round trip through German does not come back (chrF {value:.1f}, {z:+.1f} MAD vs. article)"),
-    MetricRule("likelihood", "mean_logprob", -2.2, 0.5, 0.45, -3.2, "unlikely-translation",
-               "the sentence is an unlikely translation of its back-translation "
-               "(mean log-prob {value:.2f}, {z:+.1f} MAD vs. article)"),
-    MetricRule("fluency", "mean_logprob", -5.0, 0.6, 0.35, -6.5, "disfluent",
-               "the language model finds the English disfluent "
-               "(mean log-prob {value:.2f}, {z:+.1f} MAD vs. article)"),
-)
+DEFAULT_METRICS: tuple[MetricRule, ...] = default_metrics()  # each signal declares its own
 
 
 @dataclass(frozen=True)

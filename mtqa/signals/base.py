@@ -7,12 +7,40 @@ restore the order before returning.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Protocol, Sequence, runtime_checkable
 
 from mtqa.models.locate import ModelError
 from mtqa.types import Sentence, SignalResult
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    """How one model metric turns into risk and flags. Lower values are worse."""
+
+    signal: str
+    value: str
+    threshold: float  # below this the metric is suspicious on its own
+    scale: float  # how fast risk grows below the threshold
+    weight: float  # the most risk this metric can add
+    major_below: float  # below this (and relatively low) the flag is major
+    code: str
+    message: str  # formatted with {value}, {z}
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    """What a signal declares about itself; config, CLI help, the default profile and report help
+    read it from here, so adding a signal is one module plus one line in ``mtqa.extensions``."""
+
+    name: str
+    version: str
+    summary: str  # one line for --help and the docs
+    roles: tuple[str, ...] = ()  # model roles it needs (registry roles)
+    metrics: tuple[MetricRule, ...] = ()  # how its values become risk in the built-in profile
+    flag_help: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # code → (title, help)
 
 
 class SignalUnavailable(Exception):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models.context import ModelContext
-from mtqa.signals.base import needed_by
+from mtqa.signals.base import MetricRule, SignalSpec, needed_by
 from mtqa.signals.wordscores import SUSPECT_MARGIN, WORD, suspects, word_scores, words_of_offsets
 from mtqa.types import Sentence, SignalResult
 
@@ -25,10 +25,21 @@ def unigram_logprob(word: str) -> float:
 
     return math.log(max(word_frequency(word, "en"), UNIGRAM_FLOOR))
 
+SPEC = SignalSpec(
+    name="fluency", version="1", roles=("fluency",),
+    summary="language-model log-probability of the English on its own (optionally SLOR)",
+    metrics=(MetricRule("fluency", "mean_logprob", -5.0, 0.6, 0.35, -6.5, "disfluent",
+                        "the language model finds the English disfluent "
+                        "(mean log-prob {value:.2f}, {z:+.1f} MAD vs. article)"),),
+    flag_help={"disfluent": (
+        "Disfluent English",
+        "A language model finds the English disfluent (low mean log-probability) compared with the "
+        "article's other sentences. Smooth or rewrite it.")},
+)
+
 
 class FluencySignal:
-    name = "fluency"
-    version = "1"
+    name, version = SPEC.name, SPEC.version
     suspect_margin = SUSPECT_MARGIN  # nats below the sentence mean for a word to be suspect
 
     def __init__(self, config: Config, context: ModelContext):

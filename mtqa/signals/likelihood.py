@@ -12,15 +12,27 @@ from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models.context import ModelContext
-from mtqa.signals.base import needed_by, translation_signature
+from mtqa.signals.base import MetricRule, SignalSpec, needed_by, translation_signature
 from mtqa.signals.roundtrip import BACKTRANSLATE, ROUNDTRIP
 from mtqa.signals.wordscores import SUSPECT_MARGIN, suspects, word_scores, words_of_pieces
 from mtqa.types import Sentence, SignalResult
 
+SPEC = SignalSpec(
+    name="likelihood", version="1", roles=(BACKTRANSLATE, ROUNDTRIP),
+    summary="forced-decoding log-probability of the English given its German back-translation",
+    metrics=(MetricRule("likelihood", "mean_logprob", -2.2, 0.5, 0.45, -3.2, "unlikely-translation",
+                        "the sentence is an unlikely translation of its back-translation "
+                        "(mean log-prob {value:.2f}, {z:+.1f} MAD vs. article)"),),
+    flag_help={"unlikely-translation": (
+        "Unlikely translation of its back-translation",
+        "A translation model finds the English an unlikely rendering of its own German "
+        "back-translation (low mean token log-probability); the suspect words are the least likely "
+        "ones. Check them first.")},
+)
+
 
 class LikelihoodSignal:
-    name = "likelihood"
-    version = "1"
+    name, version = SPEC.name, SPEC.version
     suspect_margin = SUSPECT_MARGIN  # nats below the sentence mean for a word to be suspect
 
     def __init__(self, config: Config, context: ModelContext):

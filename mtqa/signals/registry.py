@@ -1,26 +1,45 @@
-"""Which signals exist, how each is built, and which are skipped when their models are absent."""
+"""The registered signals (``mtqa.extensions.SIGNALS``): their specs, and building them for a run."""
 
 from __future__ import annotations
 
-import importlib
+import functools
 from typing import Any
 
-from mtqa.config import Config
-from mtqa.signals.base import Signal, SignalUnavailable
+from mtqa.config import Config, ConfigError
+from mtqa.extensions import SIGNALS, load
+from mtqa.signals.base import MetricRule, Signal, SignalSpec, SignalUnavailable
 from mtqa.types import SkippedSignal
 
 
-def build_signals(config: Config, context: Any) -> tuple[list[Signal], list[SkippedSignal]]:
-    """Build the configured signals in a fixed order; missing models skip (or raise if required).
+@functools.lru_cache(maxsize=None)
+def spec(name: str) -> SignalSpec:
+    if name not in SIGNALS:
+        raise ConfigError(f"unknown signal {name!r}; choose from {', '.join(SIGNALS)}")
+    return load(SIGNALS[name]).SPEC
 
-    Each signal lives in ``mtqa.signals.<name>`` and exposes ``build(config, context)``.
-    """
+
+def specs() -> list[SignalSpec]:
+    return [spec(name) for name in SIGNALS]
+
+
+def default_metrics() -> tuple[MetricRule, ...]:
+    """The built-in profile's metric rules: what each signal declares, in registry order."""
+    return tuple(rule for s in specs() for rule in s.metrics)
+
+
+def flag_help() -> dict[str, tuple[str, str]]:
+    """Flag code → (title, help text), as the signals declare them."""
+    return {code: text for s in specs() for code, text in s.flag_help.items()}
+
+
+def build_signals(config: Config, context: Any) -> tuple[list[Signal], list[SkippedSignal]]:
+    """Build the configured signals in a fixed order; missing models skip (or raise if required)."""
     signals: list[Signal] = []
     skipped: list[SkippedSignal] = []
     for name in config.signals:
-        module = importlib.import_module(f"mtqa.signals.{name}")
+        spec(name)  # an unknown name is a ConfigError before anything loads
         try:
-            signals.append(module.build(config, context))
+            signals.append(load(SIGNALS[name]).build(config, context))
         except SignalUnavailable as exc:
             if config.require_models:
                 raise

@@ -11,15 +11,27 @@ from collections.abc import Sequence
 
 from mtqa.config import Config
 from mtqa.models.context import ModelContext
-from mtqa.signals.base import needed_by, translation_signature
+from mtqa.signals.base import MetricRule, SignalSpec, needed_by, translation_signature
 from mtqa.types import Sentence, SignalResult
 
 BACKTRANSLATE, ROUNDTRIP = "backtranslate", "roundtrip"
 
+SPEC = SignalSpec(
+    name="roundtrip", version="1", roles=(BACKTRANSLATE, ROUNDTRIP),
+    summary="English → German → English with MarianMT; chrF/BLEU of the round trip against the original",
+    metrics=(MetricRule("roundtrip", "chrf", 40.0, 8.0, 0.45, 25.0, "roundtrip-divergent",
+                        "the round trip through German does not come back "
+                        "(chrF {value:.1f}, {z:+.1f} MAD vs. article)"),),
+    flag_help={"roundtrip-divergent": (
+        "Round trip through German does not come back",
+        "Translated to German and back, the sentence comes back very different (low chrF), more so "
+        "than the article's other sentences. Garbled or ambiguous English does not survive a round "
+        "trip. Read the sentence against its back-translation and repair it.")},
+)
+
 
 class RoundTripSignal:
-    name = "roundtrip"
-    version = "1"
+    name, version = SPEC.name, SPEC.version
 
     def __init__(self, config: Config, context: ModelContext):
         from sacrebleu.metrics import BLEU, CHRF

@@ -98,30 +98,3 @@ def strip_document(doc: Document, drop: frozenset[str] | None = None) -> tuple[s
     drop = kinds_to_drop() if drop is None else drop
     sentences = segment(doc)
     return strip_text(doc.text, sentences, drop), [s for s in sentences if s.kind in drop]
-
-
-# ---- mojibake --------------------------------------------------------------------------------
-
-# Box-drawing and other DOS code-page characters: UTF-8 bytes shown as cp437/cp850 ("Osnabr├╝cker").
-_DOS_MOJIBAKE = re.compile(r"\S*[\u2500-\u257f\u2580-\u259f\u0192]\S*")
-
-
-def fix_encoding(text: str) -> str:
-    """Repair mojibake: UTF-8 read as Windows-1252/Latin-1 (ftfy), then as a DOS code page."""
-    import ftfy
-
-    config = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization=None)
-    fixed = ftfy.fix_text(text, config)
-    return _DOS_MOJIBAKE.sub(_redecode_dos, fixed)
-
-
-def _redecode_dos(match: re.Match) -> str:
-    word = match.group()
-    for codepage in ("cp850", "cp437"):
-        try:
-            candidate = word.encode(codepage).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if not _DOS_MOJIBAKE.search(candidate) and candidate != word:
-            return candidate
-    return word

@@ -18,10 +18,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mtqa.models.backends.base import TokenScores, Translation
+from mtqa.config import Config
+from mtqa.models.backends.base import TokenScores, Translation, finite_logprob, output_limit
 from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, scoring_budget
+from mtqa.models.locate import BackendUnavailable
+from mtqa.models.registry import dir_name
 
 if TYPE_CHECKING:
+    from mtqa.models.context import ModelContext
     from mtqa.models.locate import LocatedModel
 
 CT2_MARKER = "mtqa-ct2.json"
@@ -29,13 +33,6 @@ CT2_SUFFIX = "-ct2"
 QUANTIZATIONS = ("int8", "int8_float32", "float16", "float32")
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
                    "mtqa-model.json")
-LOGPROB_FLOOR = -100.0  # as in the transformers backend
-
-
-def _finite(x: float) -> float:
-    return max(LOGPROB_FLOOR, x)  # nan and -inf become the floor too
-
-
 def compute_type_for(device: str, requested: str = "auto") -> str:
     """``auto``: int8 on CPU (the fast path), float16 on CUDA."""
     if requested != "auto":
@@ -134,8 +131,7 @@ class CT2Translator:
         return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
 
     def _output_limit(self, source_len: int) -> int:
-        """Most output tokens for one input (end-of-sentence included), as in the transformers backend."""
-        return min(self.max_length - 1, int(source_len * 1.5) + 10)
+        return output_limit(self.max_length, source_len)
 
     def _batching(self, scoring: bool = False) -> dict:
         # CTranslate2 sorts by length, cuts token-budget batches and runs them on its parallel workers.
@@ -163,7 +159,7 @@ class CT2Translator:
             rescored = self.translator.score_batch([sources[i] for i in cut], [outputs[i] for i in cut],
                                                    **self._batching(scoring=True))
             for i, scored in zip(cut, rescored):
-                lps = [_finite(x) for x in scored.log_probs[:-1]]  # the </s> is not part of a cut output
+                lps = [finite_logprob(x) for x in scored.log_probs[:-1]]  # the </s> is not part of a cut output
                 means[i] = sum(lps) / len(lps) if lps else 0.0
         return [Translation(self._detokenize(tokens), mean) for tokens, mean in zip(outputs, means)]
 
@@ -179,4 +175,27 @@ class CT2Translator:
             return []
         pieces = [row[:-1] if row and row[-1] == self.eos else row for row in self._pieces(targets, target=True)]
         results = self.translator.score_batch(self._pieces(sources), pieces, **self._batching(scoring=True))
-        return [TokenScores(tuple(p), tuple(_finite(x) for x in r.log_probs)) for p, r in zip(pieces, results)]
+        return [TokenScores(tuple(p), tuple(finite_logprob(x) for x in r.log_probs)) for p, r in zip(pieces, results)]
+
+
+def converted_dir(located: LocatedModel, config: Config) -> Path:
+    """Where the CTranslate2 conversion of ``located`` lives: beside it, ``<dir>/<name>-ct2``."""
+    if located.source == "hf-cache":
+        return config.resolved_models_dir() / f"{dir_name(located.model_id)}{CT2_SUFFIX}"
+    return located.path.with_name(located.path.name + CT2_SUFFIX)
+
+
+def load_translator(located: LocatedModel, context: ModelContext) -> CT2Translator:
+    """The up-to-date conversion of ``located``; ``BackendUnavailable`` (with the fix) when there is none."""
+    c = context.config
+    path = converted_dir(located, c)
+    if not is_converted(path, located.revision):
+        raise BackendUnavailable(located.model_id,
+                                 f"no up-to-date CTranslate2 conversion of {located.model_id} in {path}",
+                                 "run `mtqa models convert` (needs the ctranslate2 package), or use --backend hf")
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        raise BackendUnavailable(located.model_id, "the ct2 backend needs the ctranslate2 package",
+                                 "pip install 'mtqa[ct2]', or use --backend hf") from None
+    return CT2Translator.load(path, context.device, c.compute_type, c.batch_size, c.batch_tokens)

@@ -7,29 +7,21 @@ truncated (the scores then cover the part the model saw) instead of crashing the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mtqa.models.backends.base import TokenScores, Translation
+from mtqa.models.backends.base import LMScores, TokenScores, Translation, finite_logprob, output_limit
 from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, in_token_batches, scoring_budget
 
 if TYPE_CHECKING:
+    from mtqa.models.context import ModelContext
     from mtqa.models.locate import LocatedModel
-
-LOGPROB_FLOOR = -100.0  # keeps every value finite even if a model gives a token zero probability
-
 
 def quiet_libraries() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-
-
-def _finite(x: float) -> float:
-    return x if math.isfinite(x) and x > LOGPROB_FLOOR else LOGPROB_FLOOR
 
 
 def _max_length(model, tokenizer) -> int:
@@ -87,8 +79,7 @@ class HFTranslator(_HFModel):
         return enc.to(self.device)
 
     def _output_limit(self, source_len: int) -> int:
-        """Most output tokens for one input; per sentence, so a batch-mate never changes a result."""
-        return min(self.max_length - 1, int(source_len * 1.5) + 10)
+        return output_limit(self.max_length, source_len)
 
     def _token_lengths(self, texts: Sequence[str]) -> list[int]:
         ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
@@ -143,7 +134,7 @@ class HFTranslator(_HFModel):
             logits[..., self.pad_id] = float("-inf")
             logprobs = torch.log_softmax(logits, dim=-1)
             picked = logprobs.gather(-1, target.to(self.device).unsqueeze(-1)).squeeze(-1).cpu()
-        return [[_finite(x) for x in picked[r, :len(ids)].tolist()] for r, ids in enumerate(labels)]
+        return [[finite_logprob(x) for x in picked[r, :len(ids)].tolist()] for r, ids in enumerate(labels)]
 
     def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[TokenScores]:
         """Forced decoding: per-piece log-probs of each target given its source (plus end-of-sentence)."""
@@ -162,15 +153,6 @@ class HFTranslator(_HFModel):
             pieces = ids[:-1] if ids and ids[-1] == self.eos_id else ids
             out.append(TokenScores(tuple(self.tokenizer.convert_ids_to_tokens(pieces)), tuple(lps)))
         return out
-
-
-@dataclass(frozen=True)
-class LMScores:
-    """Causal-LM log-probability of every token of a text, with the token's character span."""
-
-    tokens: tuple[str, ...]
-    offsets: tuple[tuple[int, int], ...]
-    logprobs: tuple[float, ...]
 
 
 class HFCausalLM(_HFModel):
@@ -218,5 +200,15 @@ class HFCausalLM(_HFModel):
             n = len(row) - 1
             out.append(LMScores(tuple(self.tokenizer.convert_ids_to_tokens(row[1:])),
                                 tuple(tuple(o) for o in enc["offset_mapping"][r]),
-                                tuple(_finite(x) for x in picked[r, :n].tolist())))
+                                tuple(finite_logprob(x) for x in picked[r, :n].tolist())))
         return out
+
+
+def load_translator(located: LocatedModel, context: ModelContext) -> HFTranslator:
+    c = context.config
+    return HFTranslator.load(located, context.device, c.batch_size, c.batch_tokens)
+
+
+def load_language_model(located: LocatedModel, context: ModelContext) -> HFCausalLM:
+    c = context.config
+    return HFCausalLM.load(located, context.device, c.batch_size, c.batch_tokens)

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any, Sequence
 
 from mtqa.config import Config
-from mtqa.signals.base import SignalUnavailable
+from mtqa.signals.base import SignalSpec, SignalUnavailable
 from mtqa.signals.rules import characters, lexical, repetition, syntax, typography
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.oddity import default_table
@@ -26,10 +26,14 @@ PROSE_ONLY = {syntax.missing_finite_verb, syntax.missing_subject, syntax.truncat
 BATCH_SIZE = 128
 HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax counts half
 
+SPEC = SignalSpec(
+    name="rules", version="1",
+    summary="deterministic detectors (grammar, untranslated words, typography, mojibake) on the spaCy parse",
+)
+
 
 class RulesSignal:
-    name = "rules"
-    version = "1"
+    name, version = SPEC.name, SPEC.version
 
     def __init__(self, nlp=None, table=None):
         self.nlp = nlp or english()

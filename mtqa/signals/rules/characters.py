@@ -5,31 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import ftfy
-
 from mtqa.signals.rules.findings import Finding
+from mtqa.text.encoding import fix_windows_mojibake, redecode_dos
 
-# Only the encoding repairs: quotes, ligatures, widths and line breaks are left to other detectors.
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-    fix_surrogates=False, remove_control_chars=False, normalization=None, explain=False,
-)
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _BOX_DRAWING = re.compile(r"[\u2500-\u259f]")
 # Zero-width and bidirectional controls: invisible in an editor, they break search and layout.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]|[\x00-\x08\x0b-\x1f\x7f]")
 _LATIN_SCRIPTS = ("LATIN", "GREEK")  # Greek letters are symbols in English copy (α, μm)
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def _cp437_repair(run: str) -> str | None:
-    """UTF-8 bytes shown as DOS box drawing ("Osnabr├╝cker"), which ftfy does not undo."""
-    try:
-        fixed = run.encode("cp437").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return None
-    return fixed if fixed != run else None
 
 
 def mojibake(text: str) -> list[Finding]:
@@ -40,10 +24,10 @@ def mojibake(text: str) -> list[Finding]:
         # Repair with a little context: ftfy judges a sequence by its neighbours.
         lo, hi = max(0, m.start() - 1), min(len(text), m.end() + 1)
         window = text[lo:hi]
-        fixed = ftfy.fix_text(window, _FTFY)
+        fixed = fix_windows_mojibake(window)
         repaired = fixed[m.start() - lo: len(fixed) - (hi - m.end())] if fixed != window else None
         if repaired is None and _BOX_DRAWING.search(run):
-            repaired = _cp437_repair(run)
+            repaired = redecode_dos(run)
         if repaired is not None and repaired != run:
             out.append(Finding("mojibake", f"garbled characters {run!r} (wrong encoding); read {repaired!r}",
                                "major", m.start(), m.end(), repaired))

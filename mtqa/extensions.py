@@ -1,0 +1,41 @@
+"""Every extension point of mtqa and what is registered on it: one line adds a signal or a backend.
+
+Names map to where the implementation lives, as ``module`` or ``module:attribute`` strings, so
+this table imports nothing: the configuration checks names against it without loading any model
+library, and each stage imports an implementation only when a run uses it.
+
+- A signal is a module with ``SPEC`` (a ``mtqa.signals.base.SignalSpec``: version, model roles,
+  metric rules for the default profile, help) and ``build(config, context)``.
+- A translation backend is ``load_translator(located, context)``; a language-model backend is
+  ``load_language_model(located, context)``. ``auto`` tries the translation backends in
+  ``AUTO_TRANSLATION_ORDER`` and takes the first that has what it needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+SIGNALS: dict[str, str] = {  # in the order they run and appear in signatures
+    "rules": "mtqa.signals.rules",
+    "roundtrip": "mtqa.signals.roundtrip",
+    "likelihood": "mtqa.signals.likelihood",
+    "fluency": "mtqa.signals.fluency",
+}
+
+TRANSLATION_BACKENDS: dict[str, str] = {
+    "hf": "mtqa.models.backends.hf:load_translator",
+    "ct2": "mtqa.models.backends.ct2:load_translator",
+}
+AUTO_TRANSLATION_ORDER = ("ct2", "hf")  # fastest first; each falls through when it cannot run
+
+LANGUAGE_MODEL_BACKENDS: dict[str, str] = {
+    "hf": "mtqa.models.backends.hf:load_language_model",
+}
+
+
+def load(target: str) -> Any:
+    """The module (``pkg.mod``) or attribute (``pkg.mod:name``) a registry entry names."""
+    module, _, attribute = target.partition(":")
+    loaded = importlib.import_module(module)
+    return getattr(loaded, attribute) if attribute else loaded
