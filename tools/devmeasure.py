@@ -68,7 +68,7 @@ def build_table() -> Path:
         "scale": round(sd, 4),
         "counts": count_events(docs),
     }
-    path = Path(__file__).resolve().parent / TABLE
+    path = ROOT / "mtqa" / "signals" / "rules" / TABLE
     path.write_text(json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {path} from {len(clean)} sentences; held-out oddity mean {mean:.3f} sd {sd:.3f}")
     return path

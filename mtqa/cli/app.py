@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 from typing import List, Optional
 
@@ -60,6 +61,8 @@ def entry(argv: Optional[List[str]] = None) -> None:
     except ImportError:  # pragma: no cover - older Typer on the public click
         from click import exceptions as click
 
+    if hasattr(signal, "SIGPIPE"):  # a reader that stops early ends mtqa as it ends any Unix tool
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     command = typer.main.get_command(app)
     argv = sys.argv[1:] if argv is None else argv
     try:

@@ -17,7 +17,7 @@ from importlib import resources
 CLOSED_CLASS = {"DT", "IN", "PRP", "PRP$", "MD", "CC", "WDT", "WP", "WP$", "TO", "EX", "POS", "WRB",
                 "RP", "PDT"}
 SMOOTHING = 0.1
-TABLE = "data/rules-syntax-table.json"  # inside the mtqa package (package data)
+TABLE = "syntax-table.json"  # beside this module (package data)
 RISK_CAP = 0.45  # the most risk oddity alone adds: enough to rank, never a verdict by itself
 
 
@@ -90,5 +90,5 @@ def count_events(docs) -> dict[str, dict[str, int]]:
 
 @functools.lru_cache(maxsize=1)
 def default_table() -> OddityTable:
-    text = resources.files("mtqa").joinpath(TABLE).read_text("utf-8")
+    text = resources.files("mtqa.signals.rules").joinpath(TABLE).read_text("utf-8")
     return OddityTable(json.loads(text))

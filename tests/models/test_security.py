@@ -9,7 +9,7 @@ import pytest
 
 from mtqa.models.safety import UnsafeModel, check_model_dir
 
-PACKAGE = Path(__file__).resolve().parent.parent / "mtqa"
+PACKAGE = Path(__file__).resolve().parents[2] / "mtqa"
 HOSTILE = ("Ministers met \x1b[2J\x1b[31min Berlin\x1b[0m on Monday.\x1b]0;pwned\x07 "
            "They \u202eagreed\u202c on a plan.\x9b31m Done.\n")
 

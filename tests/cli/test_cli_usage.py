@@ -39,3 +39,23 @@ def test_no_arguments_show_the_help_and_exit_0():
 def test_exit_codes_pass_through_the_console_script():
     assert mtqa("check", SEED, "--signals", "rules").returncode == 1  # the seed article has major flags
     assert mtqa("check", SEED, "--signals", "rules", "--fail-on", "never").returncode == 0
+
+
+def _first_bytes_then_close(*args: str) -> tuple[int, str]:
+    """Run ``mtqa ARGS``, read a little of stdout and close it, as ``| head -c 20`` does."""
+    proc = subprocess.Popen([sys.executable, "-m", "mtqa", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.read(20)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    return proc.wait(timeout=120), stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("flags", "--help"),
+    ("score", str(DATA / "samples"), SEED, SEED, SEED, "--signals", "rules", "--format", "jsonl"),
+])
+def test_a_reader_that_stops_early_ends_the_command_quietly(args):
+    code, stderr = _first_bytes_then_close(*args)
+    assert "Traceback" not in stderr and "cannot write" not in stderr and "error" not in stderr, stderr
+    assert code in (0, -13, 141)  # ended by SIGPIPE (a shell shows 141), like any Unix tool

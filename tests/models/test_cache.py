@@ -13,7 +13,7 @@ from mtqa.config import Config
 from mtqa.models.backends.base import TokenScores, Translation
 from mtqa.models.cache import Cache, CachedTranslator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class CountingTranslator:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import one_line_error
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 PAIRS = DATA / "dev" / "demetr-flores-pairs.tsv.gz"
 
 

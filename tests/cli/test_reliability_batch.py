@@ -14,7 +14,7 @@ import pytest
 
 import mtqa.pipeline
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RULES = ("--signals", "rules")
 
 
@@ -73,12 +73,18 @@ def test_json_file_appears_whole_or_not_at_all(cli, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
-SLOW_RUN = """
+# The child checks three articles, then, inside the fourth, says "ready" on stdout and waits: the
+# test signals only then, so the signal always lands mid-batch with exactly three articles written.
+STOP_AT_FOURTH = """
 import sys, time
 import mtqa.pipeline
 real = mtqa.pipeline.Checker.check_document
+seen = []
 def slow(self, document):
-    time.sleep(0.15)  # a model-sized pause, so the signal lands mid-batch
+    seen.append(document.id)
+    if len(seen) == 4:
+        print("ready", flush=True)
+        time.sleep(120)  # ended by the test's signal
     return real(self, document)
 mtqa.pipeline.Checker.check_document = slow
 sys.argv = ["mtqa"] + sys.argv[1:]
@@ -92,18 +98,19 @@ def test_signal_keeps_every_finished_article_and_resume_completes(cli, tmp_path,
     paths = write_articles(tmp_path, 12)
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, "score", *map(str, paths), *RULES,
+    proc = subprocess.Popen([sys.executable, "-c", STOP_AT_FOURTH, "score", *map(str, paths), *RULES,
                              "--format", "jsonl", "-o", str(out)],
-                            env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
-        time.sleep(0.02)
-    proc.send_signal(signum)
-    _, stderr = proc.communicate(timeout=60)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"  # blocks until the child is inside article 4
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     assert proc.returncode == code, stderr
     assert "Traceback" not in stderr
     kept = jsonl_ids(out)  # every line is whole JSON
-    assert 3 <= len(kept) < 12
+    assert len(kept) == 3
     assert kept == [str(p) for p in paths[:len(kept)]]
     assert f"interrupted after {len(kept)} articles" in stderr and "--resume" in stderr
 

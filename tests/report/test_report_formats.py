@@ -17,7 +17,7 @@ from mtqa.report.github import escape_data, escape_property
 from mtqa.scoring.gate import Gate
 
 TESTS = Path(__file__).resolve().parent
-# tests/sarif-schema-2.1.0.json is the SARIF 2.1.0 (rtm.5, the schema of the OASIS standard as
+# tests/report/sarif-schema-2.1.0.json is the SARIF 2.1.0 (rtm.5, the schema of the OASIS standard as
 # published on schemastore) JSON Schema, copied byte for byte from the npm package
 # @microsoft/jest-sarif 1.0.0-beta.0 (MIT), file lib/schemas/sarif-2.1.0-rtm.5.json,
 # sha256 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8.
