@@ -8,11 +8,11 @@ batch 16 are comparable.
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from mtqa._toml import tomllib
 from mtqa.extensions import SIGNALS, TRANSLATION_BACKENDS
 
 BACKENDS = ("auto", *TRANSLATION_BACKENDS)

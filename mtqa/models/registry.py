@@ -6,10 +6,10 @@ same) names, for each role, the hub id, the revision and the kind of model.
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mtqa._toml import tomllib
 from mtqa.config import ConfigError
 
 PACKAGED_REGISTRY = Path(__file__).resolve().parent / "registry.toml"

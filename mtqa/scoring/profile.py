@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from mtqa._toml import tomllib
 from mtqa.signals.base import MetricRule
 from mtqa.signals.registry import default_metrics
 

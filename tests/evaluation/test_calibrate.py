@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import tomllib
 
 import numpy as np
 import pytest
 
-from mtqa._toml import tomllib
 from mtqa.evaluation.calibrate import choose_threshold, fit
 from mtqa.evaluation.drivers import EvalError
 from mtqa.scoring.combine import combine, signal_features

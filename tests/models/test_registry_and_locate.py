@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 
 import pytest
 
-from mtqa._toml import tomllib
 from mtqa.config import Config
 from mtqa.models.context import ModelContext
 from mtqa.models.locate import ModelError, ModelMissing, content_revision, locate
