@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TINY := .tiny-models
 
-.PHONY: setup demo test lint bench fuzz clean
+.PHONY: setup demo test test-slow lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+test-slow: setup  # the tests marked slow, with MTQA_SLOW=1: an opus-mt-sized model, a 100k-sentence batch
+	MTQA_SLOW=1 $(BIN)/python -m pytest -q -m slow
 
 lint: setup
 	$(BIN)/ruff check mtqa tests tools

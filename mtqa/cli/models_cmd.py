@@ -48,6 +48,8 @@ def list_models(models_dir: Optional[Path] = ModelsDirOpt) -> None:
             where += f"\t{human_size(tree_size(found.path))}"
             if found.model_id != spec.hub_id:
                 where += f"\t({found.model_id}{', tiny test model' if found.tiny else ''})"
+            elif found.commit and not spec.commit_matches(found.commit):
+                where += "\t(not the pinned commit)"
         except ModelError as exc:
             where = f"missing: {exc.reason}; fetch: mtqa models pull {role}"
         typer.echo(f"{role}\t{spec.hub_id}@{spec.pinned}\t{spec.kind}\t{where}")

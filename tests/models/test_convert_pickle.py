@@ -40,6 +40,8 @@ def test_convert_the_pickle_only_main_of_a_role(cli, hub, tmp_path, tiny_models_
     assert (folder / "config.json").read_bytes() == served["config.json"]  # config and tokenizer as the hub has them
     found = locate("backtranslate", Config(models_dir=models))
     assert found.revision == f"{EN_DE_MAIN}+converted" and found.commit == EN_DE_MAIN
+    listed = cli("models", "list", "--models-dir", models).stdout.splitlines()[0]
+    assert f"\tcommit {EN_DE_MAIN}\t" in listed and listed.endswith("(not the pinned commit)"), listed
     # the converted weights translate exactly as the tiny model they were pickled from
     assert translations(folder, MODEL_TEST_SENTENCES[:3]) == translations(tiny_models_dir / "backtranslate",
                                                                           MODEL_TEST_SENTENCES[:3])
