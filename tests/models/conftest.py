@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fakehub import FakeHub
-from hubrepos import ENV, build_repos
+
+from .fakehub import FakeHub
+from .hubrepos import ENV, build_repos
 
 
 @pytest.fixture(scope="session")

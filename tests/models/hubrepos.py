@@ -18,7 +18,7 @@ import io
 import os
 from pathlib import Path
 
-from fakehub import commit_id
+from .fakehub import commit_id
 
 EN_DE, DE_EN, GPT2, NO_WEIGHTS = ("Helsinki-NLP/opus-mt-en-de", "Helsinki-NLP/opus-mt-de-en", "distilbert/distilgpt2",
                                   "mtqa-test/no-weights")

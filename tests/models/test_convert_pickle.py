@@ -10,12 +10,13 @@ import shutil
 
 import pytest
 import torch
-from hubrepos import DE_EN, DE_EN_MAIN, EN_DE, EN_DE_MAIN, model_files, pickled_weights
 
 from mtqa.config import Config
 from mtqa.models.convert_pickle import ConversionError, convert_in_place
 from mtqa.models.locate import MARKER, locate
 from tests.conftest import MODEL_TEST_SENTENCES, one_line_error
+
+from .hubrepos import DE_EN, DE_EN_MAIN, EN_DE, EN_DE_MAIN, model_files, pickled_weights
 
 
 def translations(folder, sentences):

@@ -14,7 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-from hubrepos import (
+
+from mtqa.config import Config
+from mtqa.models.locate import MARKER, locate
+from tests.conftest import DATA, ROOT, one_line_error
+
+from .hubrepos import (
     DE_EN,
     DE_EN_PR4,
     EN_DE,
@@ -26,10 +31,6 @@ from hubrepos import (
     hidden_leftovers,
     subprocess_env,
 )
-
-from mtqa.config import Config
-from mtqa.models.locate import MARKER, locate
-from tests.conftest import DATA, ROOT, one_line_error
 
 
 def marker(folder: Path) -> dict:
