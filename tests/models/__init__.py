@@ -1,0 +1,1 @@
+"""Model fetching, conversion and realistic-shape tests (a package, so its conftest does not shadow tests/conftest.py)."""
