@@ -71,6 +71,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mlqe", default="/work/shared/dev/mlqe-pe")
     ap.add_argument("--split", default="dev")
+    ap.add_argument("--suspects-only", action="store_true", help="leave the detectors' flag spans out")
     args = ap.parse_args()
     config = Config(signals=("rules", "fluency"), fluency_model="ngram", use_cache=False)
     gold, pred, sent, pair = [], [], [], []
@@ -87,7 +88,8 @@ def main() -> None:
                 continue
             off = s.sentence.start
             marked = [(x.start, x.end) for res in s.signals.values() for x in res.suspects]
-            marked += [(f.start - off, f.end - off) for f in s.flags if (f.end - f.start) < 0.5 * len(text)]
+            if not args.suspects_only:
+                marked += [(f.start - off, f.end - off) for f in s.flags if (f.end - f.start) < 0.5 * len(text)]
             for (a, b), tag in zip(spans, tags):
                 gold.append(tag == "BAD")
                 pred.append(any(a < e and st < b for st, e in marked))
@@ -95,7 +97,8 @@ def main() -> None:
                 pair.append(lp)
             k += 1
     y, p, sent_, pair_ = np.array(gold), np.array(pred), np.array(sent), np.array(pair)
-    print(f"MLQE-PE {args.split} word level, suspect spans vs OK/BAD tags (model-free: rules + n-gram)")
+    what = "suspect spans" if args.suspects_only else "suspect spans and local flag spans"
+    print(f"MLQE-PE {args.split} word level, {what} vs OK/BAD tags (model-free: rules + n-gram)")
     print(f"  all    {figures(y, p, sent_)}")
     for lp in PAIRS:
         sel = pair_ == lp
