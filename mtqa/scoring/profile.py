@@ -243,8 +243,8 @@ def profile_toml(profile: Profile) -> str:
             "[calibrated]",
         ]
         if cal.mode != "gate":
-            lines[0:3] = ["# A fitted profile in `score` mode (tools/fit_profile.py writes the built-in one).","# p = sigmoid(intercept + sum(coef * (x - mean) / scale)); score = 100 * (1 - p) times the",
-                          "# hand-set metric rules' risks; detector flags keep their severity; p >= threshold adds a minor flag."]
+            lines[0:3] = ["# A fitted profile in `score` mode (tools/fit_profile.py writes the built-in one).","# p = sigmoid(intercept + sum(coef * (x - mean) / scale)); score = 100 * (1 - p) times the hand-set",
+                          "# risks of detector flags and model metric rules; flags keep their severity; p >= threshold adds a minor flag."]
         lines += [f"{key} = {_toml_value(getattr(cal, key))}" for key in
                   ("features", "mean", "scale", "coef", "intercept", "threshold", "major_threshold")]
         if cal.mode != "gate":

@@ -119,6 +119,9 @@ def test_the_hand_set_profile_is_unchanged_and_the_built_in_one_is_fitted():
     assert builtin.calibrated is not None and builtin.calibrated.mode == "score"
     assert builtin.signature.startswith("default@") and builtin.metrics == Profile().metrics
     assert any(f.startswith("fluency.ngram_") for f in builtin.calibrated.features)
+    from mtqa.scoring.profile import BUILTIN_PROFILE
+
+    assert profile_toml(builtin) == BUILTIN_PROFILE.read_text("utf-8")  # what tools/fit_profile.py writes
 
 
 def test_signal_features_names_values_and_counts_flags():
