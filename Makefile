@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TINY := .tiny-models
 
-.PHONY: setup demo test test-slow lint bench fuzz clean
+.PHONY: setup demo test test-slow lint bench bench-ngram fit word-eval fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,21 @@ lint: setup
 bench: setup
 	$(BIN)/python tools/bench.py
 
+# MLQE-PE lives outside the repository: MLQE=DIR to point elsewhere.
+MLQE ?= /work/shared/dev/mlqe-pe
+
+bench-ngram: setup
+	$(BIN)/python tools/bench_ngram.py --mlqe $(MLQE)
+
+# Refit the built-in profile (mtqa/scoring/default-profile.toml) on human judgements.
+fit: setup
+	$(BIN)/python tools/fit_profile.py --mlqe $(MLQE)
+
+word-eval: setup
+	$(BIN)/python tools/word_eval.py --mlqe $(MLQE)
+
 fuzz: setup
 	MTQA_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests -k fuzz
 
 clean:
-	rm -rf $(VENV) $(TINY) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(TINY) .pytest_cache .hypothesis .cache/fit

@@ -7,7 +7,8 @@ library, and each stage imports an implementation only when a run uses it.
 - A signal is a module with ``SPEC`` (a ``mtqa.signals.base.SignalSpec``: version, model roles,
   metric rules for the default profile, help) and ``build(config, context)``.
 - A translation backend is ``load_translator(located, context)``; a language-model backend is
-  ``load_language_model(located, context)``. ``auto`` tries the translation backends in
+  ``load_language_model(located, context)`` (``located`` is None for a backend that brings its own
+  model, such as ``ngram``). ``auto`` tries the translation backends in
   ``AUTO_TRANSLATION_ORDER`` and takes the first that has what it needs.
 """
 
@@ -31,7 +32,9 @@ AUTO_TRANSLATION_ORDER = ("ct2", "hf")  # fastest first; each falls through when
 
 LANGUAGE_MODEL_BACKENDS: dict[str, str] = {
     "hf": "mtqa.models.backends.hf:load_language_model",
+    "ngram": "mtqa.models.backends.ngram:load_language_model",  # offline: the model comes with pocketsphinx
 }
+OFFLINE_LANGUAGE_MODEL = "ngram"  # needs no located model; the fluency role falls back to it
 
 
 def load(target: str) -> Any:

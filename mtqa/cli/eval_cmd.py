@@ -1,4 +1,4 @@
-"""``mtqa eval labels|pairs|seed`` and ``mtqa calibrate``: measure the checker and fit a profile."""
+"""``mtqa eval labels|pairs|seed|words`` and ``mtqa calibrate``: measure the checker and fit a profile."""
 
 from __future__ import annotations
 
@@ -104,6 +104,14 @@ def render_pairs(r: dict) -> str:
     return "\n".join(out)
 
 
+def render_words(r: dict) -> str:
+    d = r["dataset"]
+    return "\n".join(_head(r) + [
+        "", f"word level: {r['prediction']} vs {d['tags']} tags (BAD rate {_num(d['bad_rate'])}; "
+            f"{d['rows_left_out']} rows left out); predicted BAD {_num(r['predicted_bad_rate'])}",
+        _fig("MCC", r["mcc"]), _fig("precision (BAD)", r["precision_bad"]), _fig("recall (BAD)", r["recall_bad"])])
+
+
 def render_seed(r: dict) -> str:
     out = _head(r) + [f"labels: {r['labels']['n']}, not found: {r['labels']['not_found']}; 95% Wilson intervals", ""]
     for name, f in r["figures"].items():
@@ -177,6 +185,29 @@ def pairs_cmd(
         path, _config(signals, models_dir, profile, require_models, batch_size), visibility=visibility,
         limit=limit, sample=sample, seed=seed, resamples=resamples, chunk=chunk, ablate=ablate),
         fmt, render_pairs)
+
+
+@eval_app.command("words")
+def words_cmd(
+    path: str = typer.Argument(..., help="TSV with a sentence, its tokens and one OK/BAD tag per token (MLQE-PE: mt, mt_tok, word_tags); .gz allowed."),
+    text_col: str = typer.Option("mt", "--text-col", help="Column with the sentence."),
+    tokens_col: str = typer.Option("mt_tok", "--tokens-col", help="Column with the space-separated tokens."),
+    tags_col: str = typer.Option("word_tags", "--tags-col", help="Column with one tag per token."),
+    flag_spans: bool = typer.Option(False, "--flag-spans", help="Also count flag spans shorter than half the sentence."),
+    resamples: int = ResamplesOpt, seed: int = SeedOpt, chunk: int = ChunkOpt,
+    fmt: str = FormatOpt, signals: Optional[str] = SignalsOpt, models_dir: Optional[Path] = ModelsDirOpt,
+    profile: Optional[str] = ProfileOpt, require_models: bool = RequireOpt, batch_size: Optional[int] = BatchOpt,
+) -> None:
+    """Word level: MCC, precision and recall of the suspect words against OK/BAD word tags.
+
+    Example: mtqa eval words /data/mlqe-pe/et-en-dev.tsv
+    """
+    from mtqa.evaluation.drivers import eval_words
+
+    _guard(lambda: eval_words(
+        path, _config(signals, models_dir, profile, require_models, batch_size), text_col=text_col,
+        tokens_col=tokens_col, tags_col=tags_col, flag_spans=flag_spans, resamples=resamples, seed=seed,
+        chunk=chunk), fmt, render_words)
 
 
 @eval_app.command("seed")

@@ -334,6 +334,99 @@ def eval_pairs(path: str, config: Config, *, visibility: str | None = None, limi
     return report
 
 
+# ---- eval words -----------------------------------------------------------------------------
+
+
+def token_spans(text: str, tokens: str) -> list[tuple[int, int]] | None:
+    """Character spans in ``text`` of whitespace-separated ``tokens`` that spell the same characters
+    with other spacing ("Tskinvali 's" in "Tskinvali's"); None when they do not."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for tok in tokens.split():
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        start = pos
+        for ch in tok:
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            if pos >= len(text) or text[pos] != ch:
+                return None
+            pos += 1
+        spans.append((start, pos))
+    return spans
+
+
+def mcc(gold: np.ndarray, pred: np.ndarray) -> float | None:
+    """Matthews correlation of two boolean arrays; None when a margin is empty."""
+    tp, tn = float((gold & pred).sum()), float((~gold & ~pred).sum())
+    fp, fn = float((~gold & pred).sum()), float((gold & ~pred).sum())
+    d = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
+    return (tp * tn - fp * fn) / d if d else None
+
+
+def eval_words(path: str, config: Config, *, text_col: str = "mt", tokens_col: str = "mt_tok",
+               tags_col: str = "word_tags", bad: str = "BAD", flag_spans: bool = False,
+               resamples: int = 1000, seed: int = 0, chunk: int = 30) -> dict:
+    """Word level (as the WMT word-level QE task): do the suspect spans point at the words tagged BAD?
+
+    Each row is one sentence with its tokens and one tag per token (MLQE-PE: OK/BAD, BAD = changed
+    by the post-editor). A token is predicted BAD when a suspect span of any signal overlaps it
+    (with ``flag_spans``, also a flag span covering less than half the sentence). MCC over all tags,
+    precision and recall of BAD; intervals resample sentences.
+    """
+    table = read_table(path)
+    require_columns(table, text_col, tokens_col, tags_col)
+    texts = [" ".join(r[text_col].split()) for r in table.rows]
+    scored = score_texts(texts, config, chunk)
+    gold: list[bool] = []
+    pred: list[bool] = []
+    owner: list[int] = []
+    left_out = 0
+    for i, (row, text, s) in enumerate(zip(table.rows, texts, scored.sentences)):
+        spans = token_spans(text, row[tokens_col])
+        tags = row[tags_col].split()
+        if s is None or spans is None or len(spans) != len(tags):
+            left_out += 1
+            continue
+        marked = [(x.start, x.end) for res in s.signals.values() for x in res.suspects]
+        if flag_spans:
+            off = s.sentence.start
+            marked += [(f.start - off, f.end - off) for f in s.flags if f.end - f.start < 0.5 * len(text)]
+        for (a, b), tag in zip(spans, tags):
+            gold.append(tag == bad)
+            pred.append(any(a < e and st < b for st, e in marked))
+            owner.append(i)
+    y, p, o = np.array(gold, dtype=bool), np.array(pred, dtype=bool), np.array(owner)
+    sentences = sorted(set(owner))
+    where = {k: np.flatnonzero(o == k) for k in sentences}
+
+    def resampled(stat):
+        def on(idx):
+            pick = np.concatenate([where[sentences[j]] for j in idx]) if len(idx) else np.array([], int)
+            return stat(y[pick], p[pick])
+        return bootstrap_ci(on, len(sentences), resamples, seed)
+
+    def precision(g, q):
+        return float((g & q).sum() / q.sum()) if q.sum() else None
+
+    def recall(g, q):
+        return float((g & q).sum() / g.sum()) if g.sum() else None
+
+    n = len(y)
+    return {
+        "command": "eval words",
+        "dataset": {**_dataset(table, len(table.rows)), "rows_left_out": left_out, "tags": n,
+                    "bad_rate": rnd(float(y.mean())) if n else None},
+        "signature": scored.signature, "skipped_signals": list(scored.skipped),
+        "bootstrap": {"resamples": resamples, "seed": seed, "interval": 0.95},
+        "prediction": "suspects and local flag spans" if flag_spans else "suspects",
+        "mcc": figure(mcc(y, p), resampled(mcc), n),
+        "precision_bad": figure(precision(y, p), resampled(precision), int(p.sum())),
+        "recall_bad": figure(recall(y, p), resampled(recall), int(y.sum())),
+        "predicted_bad_rate": rnd(float(p.mean())) if n else None,
+    }
+
+
 # ---- eval seed ------------------------------------------------------------------------------
 
 SEED_ARTICLE = "data/seed-article.txt"

@@ -8,9 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.config import Config, ConfigError
-from mtqa.extensions import AUTO_TRANSLATION_ORDER, LANGUAGE_MODEL_BACKENDS, TRANSLATION_BACKENDS, load
+from mtqa.extensions import (
+    AUTO_TRANSLATION_ORDER,
+    LANGUAGE_MODEL_BACKENDS,
+    OFFLINE_LANGUAGE_MODEL,
+    TRANSLATION_BACKENDS,
+    load,
+)
 from mtqa.models.backends.base import Translation
-from mtqa.models.locate import BackendUnavailable, LocatedModel, ModelError, locate, resolve_device
+from mtqa.models.locate import BackendUnavailable, LocatedModel, ModelError, ModelMissing, locate, resolve_device
 from mtqa.models.registry import load_registry
 
 MEMO_LIMIT = 50_000  # memoised translations kept per process
@@ -77,10 +83,25 @@ class ModelContext:
         raise AssertionError("unreachable: the last backend raises")  # pragma: no cover
 
     def language_model(self, name: str):
-        """A causal LM scorer (role, hub id or directory), loaded once."""
+        """A language-model scorer, loaded once: ``ngram`` (the offline model that comes with
+        pocketsphinx), or a causal LM (role, hub id or directory). The ``fluency`` role falls back to
+        ``ngram`` when no causal LM is installed for it (not when one is there but refused)."""
         key = f"lm:{name}"
         if key not in self._loaded:
-            located = self.locate(name)
+            if name in LANGUAGE_MODEL_BACKENDS and name != "hf":
+                self._loaded[key] = load(LANGUAGE_MODEL_BACKENDS[name])(None, self)
+                return self._loaded[key]
+            try:
+                located = self.locate(name)
+            except ModelMissing as missing:  # not installed; a model that is there but refused is an error
+                if name != "fluency":
+                    raise
+                try:
+                    self._loaded[key] = self.language_model(OFFLINE_LANGUAGE_MODEL)
+                except ModelError as offline:
+                    raise ModelError(missing.model_id, f"{missing.reason}; and {offline.reason}",
+                                     missing.fix) from None
+                return self._loaded[key]
             if located.kind != "causal-lm":
                 raise ModelError(located.model_id, f"{located.model_id} is a {located.kind} model, not a language model")
             lm = load(LANGUAGE_MODEL_BACKENDS["hf"])(located, self)

@@ -71,18 +71,11 @@ def combine(
     profile: Profile,
 ) -> list[SentenceScore]:
     """Score the prose sentences of one document from every signal's results (same order)."""
-    if profile.calibrated is not None:
+    if profile.calibrated is not None and profile.calibrated.mode == "gate":
         return _combine_calibrated(sentences, results, profile)
-    # Relative standing of each metric among the article's prose sentences.
-    zscores: dict[tuple[str, str], dict[int, float]] = {}
-    for rule in profile.metrics:
-        per_signal = results.get(rule.signal)
-        if per_signal is None:
-            continue
-        idx = [i for i in range(len(sentences)) if rule.value in per_signal[i].values]
-        zs = robust_z([per_signal[i].values[rule.value] for i in idx])
-        zscores[(rule.signal, rule.value)] = dict(zip(idx, zs))
-
+    zscores = _metric_zscores(sentences, results, profile)
+    if profile.calibrated is not None:
+        return _combine_fitted_score(sentences, results, profile, zscores)
     scored: list[SentenceScore] = []
     for i, sentence in enumerate(sentences):
         signals = {name: res[i] for name, res in sorted(results.items())}
@@ -94,19 +87,9 @@ def combine(
                 risks.append(profile.flag_risk.get(flag.severity, 0.0))
             if "risk" in res.values:
                 risks.append(min(1.0, max(0.0, res.values["risk"])) * profile.rules_risk_weight)
-        for rule in profile.metrics:
-            res = signals.get(rule.signal)
-            if res is None or rule.value not in res.values:
-                continue
-            value = res.values[rule.value]
-            z = zscores[(rule.signal, rule.value)].get(i, 0.0)
-            absolute = sigmoid((rule.threshold - value) / rule.scale)
-            relative = sigmoid(-(z - profile.relative_z))
-            risks.append(rule.weight * absolute * (0.5 + 0.5 * relative))
-            if value < rule.threshold and z <= profile.relative_z:
-                severity = "major" if value < rule.major_below else "minor"
-                start, end = _suspect_span(sentence, res.suspects, profile.max_suspects)
-                flags.append(Flag(rule.code, rule.message.format(value=value, z=z), severity, start, end))
+        metric_risks, metric_flags = _metric_evidence(sentence, i, signals, profile, zscores)
+        risks += metric_risks
+        flags += metric_flags
         score = 100.0
         for r in risks:
             score *= 1.0 - r
@@ -116,6 +99,79 @@ def combine(
                               sentence.start, sentence.end))
         flags.sort(key=lambda f: (f.start, f.end, f.code))
         scored.append(SentenceScore(sentence, score, severity_of(flags), tuple(flags), signals))
+    return scored
+
+
+def _metric_zscores(sentences: Sequence[Sentence], results: Mapping[str, Sequence[SignalResult]],
+                    profile: Profile) -> dict[tuple[str, str], dict[int, float]]:
+    """Relative standing of each metric among the article's prose sentences."""
+    zscores: dict[tuple[str, str], dict[int, float]] = {}
+    for rule in profile.metrics:
+        per_signal = results.get(rule.signal)
+        if per_signal is None:
+            continue
+        idx = [i for i in range(len(sentences)) if rule.value in per_signal[i].values]
+        zs = robust_z([per_signal[i].values[rule.value] for i in idx])
+        zscores[(rule.signal, rule.value)] = dict(zip(idx, zs))
+    return zscores
+
+
+def _metric_evidence(sentence: Sentence, i: int, signals: Mapping[str, SignalResult], profile: Profile,
+                     zscores: Mapping[tuple[str, str], Mapping[int, float]]) -> tuple[list[float], list[Flag]]:
+    """Risks and flags of the profile's metric rules (model signals) for sentence ``i``."""
+    risks: list[float] = []
+    flags: list[Flag] = []
+    for rule in profile.metrics:
+        res = signals.get(rule.signal)
+        if res is None or rule.value not in res.values:
+            continue
+        value = res.values[rule.value]
+        z = zscores[(rule.signal, rule.value)].get(i, 0.0)
+        absolute = sigmoid((rule.threshold - value) / rule.scale)
+        relative = sigmoid(-(z - profile.relative_z))
+        risks.append(rule.weight * absolute * (0.5 + 0.5 * relative))
+        if value < rule.threshold and z <= profile.relative_z:
+            severity = "major" if value < rule.major_below else "minor"
+            start, end = _suspect_span(sentence, res.suspects, profile.max_suspects)
+            flags.append(Flag(rule.code, rule.message.format(value=value, z=z), severity, start, end))
+    return risks, flags
+
+
+def _combine_fitted_score(
+    sentences: Sequence[Sentence],
+    results: Mapping[str, Sequence[SignalResult]],
+    profile: Profile,
+    zscores: Mapping[tuple[str, str], Mapping[int, float]],
+) -> list[SentenceScore]:
+    """The built-in profile's ``score`` mode: score = 100·(1 − p) × Π(1 − metric risk), and × (1 − flag
+    risk) for detector flags of a severity the fit has no feature for.
+
+    The fit ranks sentences (it was fitted on human judgements); the detectors' flags keep their
+    severity (they are precise on their own); the model signals keep their hand-set metric rules;
+    and a sentence without a detector or metric flag gets a minor ``calibrated-risk`` flag only
+    when p reaches the fit's high, precision-chosen threshold.
+    """
+    cal = profile.calibrated
+    assert cal is not None
+    scored: list[SentenceScore] = []
+    for i, sentence in enumerate(sentences):
+        signals = {name: res[i] for name, res in sorted(results.items())}
+        p = cal.probability(signal_features(signals))
+        flags = [f for res in signals.values() for f in res.flags]
+        risks, metric_flags = _metric_evidence(sentence, i, signals, profile, zscores)
+        # a detector flag whose severity the fit does not weigh keeps its hand-set risk
+        risks += [profile.flag_risk.get(f.severity, 0.0) for f in flags if f"flags.{f.severity}" not in cal.features]
+        flags += metric_flags
+        if p >= cal.threshold and not any(f.severity in ("major", "minor") for f in flags):
+            severity = "major" if p >= cal.major_threshold else "minor"
+            suspects = [s for res in signals.values() for s in res.suspects]
+            start, end = _suspect_span(sentence, suspects, profile.max_suspects)
+            flags.append(Flag("calibrated-risk", _calibrated_message(cal, signals, p), severity, start, end))
+        score = 100.0 * (1.0 - p)
+        for r in risks:
+            score *= 1.0 - r
+        flags.sort(key=lambda f: (f.start, f.end, f.code))
+        scored.append(SentenceScore(sentence, round(score, 2), severity_of(flags), tuple(flags), signals))
     return scored
 
 

@@ -1,6 +1,11 @@
 """Scoring profiles: the numbers that turn signal results into scores and flags.
 
-The built-in profile is hand-set (each number says why); ``mtqa calibrate`` writes a fitted one.
+The built-in profile (``default-profile.toml``, next to this module) is fitted on human judgements
+by ``tools/fit_profile.py`` (``make fit``) in ``score`` mode: the fit sets the sentence score, the
+detectors' flags keep their severity, and the model signals keep their hand-set metric rules
+(``DEFAULT_METRICS``, from each signal's SPEC: their values cannot be produced where it was fitted).
+``Profile()`` is the hand-set combination those rules belong to; ``mtqa calibrate`` writes a fitted
+profile in ``gate`` mode.
 One reader (``load_profile``) and one writer (``profile_toml``) for both, so every profile file
 mtqa writes is one it reads back.
 """
@@ -19,6 +24,8 @@ from mtqa.signals.base import MetricRule
 from mtqa.signals.registry import default_metrics
 
 FLAG_RISK = {"major": 0.6, "minor": 0.25, "info": 0.0}
+CALIBRATED_MODES = ("gate", "score")
+BUILTIN_PROFILE = Path(__file__).with_name("default-profile.toml")
 
 
 DEFAULT_METRICS: tuple[MetricRule, ...] = default_metrics()  # each signal declares its own
@@ -39,6 +46,10 @@ class Calibrated:
     intercept: float
     threshold: float  # flag when p >= threshold
     major_threshold: float = 1.0  # flag as major when p >= this (1.0: only minor flags)
+    # "gate" (what `mtqa calibrate` writes): flagged exactly when p >= threshold, detector flags below
+    # it are shown as info. "score" (the built-in profile): score = 100·(1 − p) times the hand-set
+    # metric rules' risks, detector flags keep their severity, and p >= threshold adds a minor flag.
+    mode: str = "gate"
 
     def __post_init__(self) -> None:
         n = len(self.features)
@@ -48,6 +59,8 @@ class Calibrated:
             raise ProfileError("calibrated profile: every scale must be positive")
         if not 0.0 <= self.threshold <= 1.0:
             raise ProfileError("calibrated profile: threshold must be between 0 and 1")
+        if self.mode not in CALIBRATED_MODES:
+            raise ProfileError(f"calibrated profile: mode must be one of {', '.join(CALIBRATED_MODES)}, not {self.mode!r}")
 
     def probability(self, features: Mapping[str, float]) -> float:
         z = self.intercept
@@ -66,8 +79,9 @@ class Calibrated:
     @property
     def digest(self) -> str:
         """Short hash of the numbers, so two profiles that share a name but not a fit differ."""
-        text = repr((self.features, self.mean, self.scale, self.coef, self.intercept,
-                     self.threshold, self.major_threshold))
+        numbers = (self.features, self.mean, self.scale, self.coef, self.intercept, self.threshold,
+                   self.major_threshold)
+        text = repr(numbers if self.mode == "gate" else (*numbers, self.mode))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
@@ -101,10 +115,11 @@ class ProfileError(ValueError):
 
 
 def load_profile(path: str | Path | None) -> Profile:
-    """The built-in profile, or one written by ``mtqa calibrate`` / by hand."""
-    if path is None or str(path) == "default":
+    """The built-in profile (fitted, ``default-profile.toml``), or one written by ``mtqa calibrate`` /
+    by hand. ``handset`` is the hand-set combination (``Profile()``)."""
+    if path is not None and str(path) == "handset":
         return Profile()
-    p = Path(path)
+    p = BUILTIN_PROFILE if path is None or str(path) == "default" else Path(path)
     try:
         data = tomllib.loads(p.read_text("utf-8"))
     except FileNotFoundError:
@@ -187,6 +202,7 @@ def _load_calibrated(table: object, path: Path) -> Calibrated | None:
             intercept=float(table["intercept"]),
             threshold=float(table["threshold"]),
             major_threshold=float(table.get("major_threshold", 1.0)),
+            mode=str(table.get("mode", "gate")),
         )
     except KeyError as exc:
         raise ProfileError(f"profile {path}: [calibrated] lacks {exc.args[0]!r}") from None
@@ -226,8 +242,13 @@ def profile_toml(profile: Profile) -> str:
             "",
             "[calibrated]",
         ]
+        if cal.mode != "gate":
+            lines[0:3] = ["# A fitted profile in `score` mode (tools/fit_profile.py writes the built-in one).","# p = sigmoid(intercept + sum(coef * (x - mean) / scale)); score = 100 * (1 - p) times the hand-set",
+                          "# risks of detector flags and model metric rules; flags keep their severity; p >= threshold adds a minor flag."]
         lines += [f"{key} = {_toml_value(getattr(cal, key))}" for key in
                   ("features", "mean", "scale", "coef", "intercept", "threshold", "major_threshold")]
+        if cal.mode != "gate":
+            lines.append(f"mode = {q(cal.mode)}")
         lines += ["", "[source]"]
         lines += [f"{key} = {q(str(value))}" for key, value in profile.source.items()]
         return "\n".join(lines) + "\n"

@@ -53,7 +53,7 @@ def test_dash_output_is_stdout(cli, seed_path, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (("--signals", "fluency", "--models-dir", "/nonexistent-models"), "no signal can run"),
+    (("--signals", "roundtrip", "--models-dir", "/nonexistent-models"), "no signal can run"),  # fluency runs offline (n-gram)
     (("--signals", ""), "no signal selected"),
     (("--max-bytes", "0"), "--max-bytes must be at least 1"),
 ])

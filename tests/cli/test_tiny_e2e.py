@@ -75,7 +75,7 @@ def test_signature_names_every_model_and_revision(seed_report, tiny_models_dir):
                            ("fluency", "mtqa-tiny/gpt2")):
         assert f"{model_id}@{content_revision(tiny_models_dir / role)}" in doc["signature"]
     for name in MODEL_SIGNALS:
-        assert f"{name}:1+" in doc["signature"]
+        assert f"{name}:{'2' if name == 'fluency' else '1'}+" in doc["signature"]
     assert "chrF2[nrefs:1," in doc["signature"] and "beam:1" in doc["signature"]
 
 
@@ -106,21 +106,23 @@ def test_missing_models_are_skipped_and_listed_never_zero(cli, seed_path, tmp_pa
     out = _flags_json(cli, seed_path, "--models-dir", tmp_path / "none")
     (doc,) = json.loads(out)
     skipped = {s["name"]: s for s in doc["skipped_signals"]}
-    assert set(skipped) == set(MODEL_SIGNALS)
+    # fluency is not skipped: without distilgpt2 it runs on the offline n-gram model (pocketsphinx)
+    assert set(skipped) == {"roundtrip", "likelihood"}
     assert "Helsinki-NLP/opus-mt-en-de" in skipped["roundtrip"]["reason"]
-    assert "distilgpt2" in skipped["fluency"]["reason"]
-    assert "mtqa models pull" in skipped["fluency"]["fix"]
+    assert "mtqa models pull" in skipped["roundtrip"]["fix"]
     for sentence in doc["sentences"]:
-        assert not set(MODEL_SIGNALS) & set(sentence["signals"])
-    assert "roundtrip:skipped" in doc["signature"]
+        assert not {"roundtrip", "likelihood"} & set(sentence["signals"])
+        assert all(k.startswith("ngram_") for k in sentence["signals"].get("fluency", {}))
+    assert "roundtrip:skipped" in doc["signature"] and "fluency:2+ngram:pocketsphinx-en-us@" in doc["signature"]
 
 
 def test_missing_model_with_require_models_exits_2_naming_it(cli, seed_path, tmp_path):
+    # (fluency is no example any more: without its model it runs on the offline n-gram model)
     result = cli("flags", seed_path, "--models-dir", tmp_path / "none", "--require-models", "--signals",
-                 "fluency")
+                 "roundtrip")
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "distilgpt2" in lines[0] and "mtqa models pull fluency" in lines[0]
+    assert len(lines) == 1 and "opus-mt-en-de" in lines[0] and "mtqa models pull backtranslate" in lines[0]
     assert "Traceback" not in result.stderr
 
 

@@ -111,9 +111,17 @@ def test_calibrated_combine_scores_and_flags_by_probability():
     assert not calm.flagged and calm.flags[0].code == "dangling-by" and calm.flags[0].severity == "info"
 
 
-def test_default_profile_is_unchanged():
+def test_the_hand_set_profile_is_unchanged_and_the_built_in_one_is_fitted():
     assert Profile().calibrated is None and Profile().signature == "default"
-    assert load_profile(None).signature == "default"
+    assert load_profile("handset") == Profile()
+    builtin = load_profile(None)
+    assert builtin == load_profile("default") and builtin.name == "default"
+    assert builtin.calibrated is not None and builtin.calibrated.mode == "score"
+    assert builtin.signature.startswith("default@") and builtin.metrics == Profile().metrics
+    assert any(f.startswith("fluency.ngram_") for f in builtin.calibrated.features)
+    from mtqa.scoring.profile import BUILTIN_PROFILE
+
+    assert profile_toml(builtin) == BUILTIN_PROFILE.read_text("utf-8")  # what tools/fit_profile.py writes
 
 
 def test_signal_features_names_values_and_counts_flags():
@@ -172,3 +180,24 @@ def test_calibrate_errors_are_one_line(cli, tmp_path, labelled):
         assert result.exit_code == 2, result.output
         assert [line for line in result.stderr.splitlines() if line.strip()] == [
             next(line for line in result.stderr.splitlines() if needle in line)]
+
+
+def test_score_mode_keeps_detector_flags_and_flags_the_fit_only_above_its_threshold():
+    cal = Calibrated(features=("rules.risk", "flags.minor"), mean=(0.5, 0.0), scale=(0.25, 1.0), coef=(4.0, 0.5),
+                     intercept=0.0, threshold=0.9, mode="score")
+    profile = Profile(name="fitted", calibrated=cal)
+    sentences = [_sentence(0, "Risky one."), _sentence(1, "Calm one."), _sentence(2, "Middling one.")]
+    detector = Flag("dangling-by", "a source name is missing", "major", 100, 104)
+    results = {"rules": [SignalResult("rules", {"risk": 0.95}), SignalResult("rules", {"risk": 0.1}, flags=(detector,)),
+                         SignalResult("rules", {"risk": 0.55})]}
+    risky, calm, middling = combine(sentences, results, profile)
+    p_risky = 1 / (1 + np.exp(-4.0 * (0.95 - 0.5) / 0.25))
+    assert risky.score == round(100 * (1 - p_risky), 2)
+    assert [(f.code, f.severity) for f in risky.flags] == [("calibrated-risk", "minor")]
+    # the detector keeps its severity below the fit's threshold, and a major flag (no fit feature) lowers the score
+    assert calm.severity == "major" and calm.flags[0].code == "dangling-by"
+    p_calm = 1 / (1 + np.exp(-4.0 * (0.1 - 0.5) / 0.25))
+    assert calm.score == round(100 * (1 - p_calm) * (1 - profile.flag_risk["major"]), 2)
+    assert not middling.flagged  # p < threshold: ranked lower, not flagged
+    assert 'mode = "score"' in profile_toml(profile) and "mode" not in profile_toml(Profile(name="g", calibrated=cal.__class__(
+        **{**cal.__dict__, "mode": "gate"})))

@@ -33,7 +33,7 @@ def test_cli_prints_the_profile_and_uses_an_edited_one(cli, tmp_path, seed_path)
     strict = tmp_path / "strict.toml"
     # detector flags of every severity weigh more: scores drop, the signature names the profile
     strict.write_text(printed.stdout.replace('name = "default"', 'name = "strict"').replace("minor = 0.25", "minor = 0.5"))
-    base = json.loads(cli("flags", seed_path, "--signals", "rules", "--format", "json").stdout)[0]
+    base = json.loads(cli("flags", seed_path, "--signals", "rules", "--format", "json", "--profile", "handset").stdout)[0]
     edited = json.loads(cli("flags", seed_path, "--signals", "rules", "--format", "json", "--profile", strict).stdout)[0]
     assert "profile:strict@" in edited["signature"] and "profile:default" in base["signature"]
     minor = [i for i, s in enumerate(base["sentences"]) if s["severity"] == "minor"]

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from mtqa.config import Config
 from mtqa.signals.base import SignalSpec, SignalUnavailable
-from mtqa.signals.rules import characters, lexical, repetition, syntax, typography
+from mtqa.signals.rules import characters, lexical, repetition, surface, syntax, typography
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.oddity import default_table
 from mtqa.text.nlp import PipelineMissing, english, pipeline_name
@@ -61,6 +61,7 @@ class RulesSignal:
         values = self.table.features(doc)
         values["risk"] = self.table.risk(values["oddity"]) * (1.0 if sentence.kind == "body" else HEADLINE_RISK)
         values["findings"] = float(len(findings))
+        values.update(surface.features(sentence.text))
         values = {k: round(v, 6) for k, v in sorted(values.items())}
         return SignalResult(self.name, values=values, flags=tuple(f.to_flag(sentence) for f in findings))
 
