@@ -88,6 +88,7 @@ def combine(
         signals = {name: res[i] for name, res in sorted(results.items())}
         flags: list[Flag] = []
         risks: list[float] = []
+        measured = False  # did a model metric take part?
         for res in signals.values():
             for flag in res.flags:
                 flags.append(flag)
@@ -99,6 +100,7 @@ def combine(
             if res is None or rule.value not in res.values:
                 continue
             value = res.values[rule.value]
+            measured = True
             z = zscores[(rule.signal, rule.value)].get(i, 0.0)
             absolute = sigmoid((rule.threshold - value) / rule.scale)
             relative = sigmoid(-(z - profile.relative_z))
@@ -111,7 +113,7 @@ def combine(
         for r in risks:
             score *= 1.0 - r
         score = round(score, 2)
-        if score < profile.flag_threshold and not any(f.severity in ("major", "minor") for f in flags):
+        if score < profile.flag_threshold and (measured or not profile.low_score_needs_models) and not any(f.severity in ("major", "minor") for f in flags):
             flags.append(Flag("low-score", f"several weak signals add up (score {score:.0f})", "minor",
                               sentence.start, sentence.end))
         flags.sort(key=lambda f: (f.start, f.end, f.code))
