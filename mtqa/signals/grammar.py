@@ -9,7 +9,7 @@ absent the signal is skipped with the install command.
 Settings measured on real machine-translated pages: typographic quotes and dashes become ASCII first
 (the dictionary knows no curly quotes), ``disjunct_cost`` 2.0, ``short_length`` 10, at most 100
 linkages, one second per sentence, no null links. A timeout is no verdict. Sentences under four words
-and headlines are not parsed. Where a sentence fails, one re-parse that allows null links (also capped
+and headlines are not parsed, nor sentences over 80 words (run-ons the time limit would cut off). Where a sentence fails, one re-parse that allows null links (also capped
 at one second) points at the words left unlinked: they become the flag's suspects.
 """
 
@@ -35,6 +35,8 @@ SPEC = SignalSpec(
 DEBIAN_DIST_PACKAGES = "/usr/lib/python3/dist-packages"
 INSTALL = "apt-get install python3-link-grammar"  # Debian/Ubuntu; the binding is LGPL
 MIN_WORDS = 4
+MAX_WORDS = 80  # longer sentences (run-ons, whole paragraphs without stops) run into the time limit
+SUSPECT_MAX_WORDS = 50  # the null-link re-parse that points at suspects, only up to this length
 DISJUNCT_COST = 2.0
 SHORT_LENGTH = 10
 LINKAGE_LIMIT = 100
@@ -130,7 +132,7 @@ class GrammarSignal:
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         out = []
         for s in sentences:
-            if s.kind != "body" or len(s.text.split()) < MIN_WORDS:
+            if s.kind != "body" or not MIN_WORDS <= len(s.text.split()) <= MAX_WORDS:
                 out.append(SignalResult(self.name, values={}))
                 continue
             verdict = self.parses(s.text)
@@ -138,7 +140,7 @@ class GrammarSignal:
             if verdict is not False:
                 out.append(SignalResult(self.name, values=values))
                 continue
-            spans = self.unlinked(s.text)
+            spans = self.unlinked(s.text) if len(s.text.split()) <= SUSPECT_MAX_WORDS else []
             suspects = tuple(Suspect(a, b, s.text[a:b], 0.0) for a, b in spans)
             if spans:
                 start, end = s.start + min(a for a, _ in spans), s.start + max(b for _, b in spans)

@@ -19,11 +19,10 @@ An article sentence is never set aside by position alone: only lines that are no
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from mtqa.text.names import first_name_gender
 
@@ -58,6 +57,14 @@ TITLE_MAX_WORDS = 40
 HEADING_MAX_WORDS = 16
 
 
+@functools.lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """English function words (spaCy's list), loaded on first use: importing spaCy is slow."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """``kind`` is title, heading, body or junk; ``reason`` says why a line is junk."""
@@ -72,7 +79,7 @@ def words(text: str) -> list[str]:
 
 def stopword_share(text: str) -> float:
     ws = words(text)
-    return sum(w.lower() in STOP_WORDS for w in ws) / len(ws) if ws else 0.0
+    return sum(w.lower() in stop_words() for w in ws) / len(ws) if ws else 0.0
 
 
 def _sentence_ends(text: str) -> int:
@@ -94,7 +101,7 @@ def is_sentence_like(text: str) -> bool:
 def _interface_share(text: str) -> tuple[float, int]:
     ws = [w.lower().strip(".'’") for w in words(text)]
     ws = [w for w in ws if not (len(w) == 1 and w != "x")]  # initials such as "F. A. Z."
-    content = [w for w in ws if w not in STOP_WORDS or w in UI_WORDS]
+    content = [w for w in ws if w not in stop_words() or w in UI_WORDS]
     if not content:
         return 0.0, 0
     hits = sum(w in UI_WORDS for w in content)
@@ -114,7 +121,7 @@ def is_name_line(text: str) -> bool:
     toks = text.strip().split()
     if not 2 <= len(toks) <= 4 or TERMINAL.search(text) or any(ch.isdigit() for ch in text):
         return False
-    if not all(t[0].isupper() for t in toks) or any(t.lower() in STOP_WORDS for t in toks):
+    if not all(t[0].isupper() for t in toks) or any(t.lower() in stop_words() for t in toks):
         return False
     return first_name_gender(toks[0]) is not None
 

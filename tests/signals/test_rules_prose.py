@@ -102,3 +102,10 @@ def test_small_shape_rules(rules):
                 "The talks went on until midnight.")
     assert "foreign-punctuation" in got[0] and "casing" in got[1] and "no-verb" in got[2]
     assert not got[3] & {"foreign-punctuation", "casing", "no-verb"}
+
+
+def test_passive_of_a_verb_without_object(rules):
+    got = codes(rules, "Four officers were collapsed during the long march.", "Four officers collapsed during the long march.",
+                "The bridge was closed during the storm.")
+    assert "intransitive-passive" in got[0]
+    assert "intransitive-passive" not in got[1] | got[2]

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from typing import Sequence
 
+from mtqa.text.lines import stop_words
 from mtqa.text.names import first_name_gender
 
 # Words that stand before a person's name ("Chancellor Scholz", "party leader Weber").
@@ -101,7 +102,9 @@ class Article:
             return True
         if re.match(r"[’']s\b", after):
             return True
-        if start > 0 and ((prev[:1].isupper() and not before.endswith((".", ":", "“", '"', "„")))
+        capitalised_name_before = prev[:1].isupper() and prev.lower() not in stop_words() \
+            and not before.endswith((".", ":", "“", '"', "„"))
+        if start > 0 and (capitalised_name_before
                           or re.match(r"-[A-ZÄÖÜ]", after) or before.endswith("-")):
             return True
         return self._capitalised[word] >= 3 and self._lower[word.lower()] == 0 and len(word) <= 9

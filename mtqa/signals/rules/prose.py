@@ -8,6 +8,7 @@
   "assuredthat", "word.Word").
 - ``lost-preposition``: "said the newspaper that …" / "said X, the news agency": "say" cannot take
   the audience as its object (told …).
+- ``intransitive-passive``: a passive of a verb that takes no object ("four officers were collapsed").
 - small shape rules: foreign (CJK) punctuation inside Latin text, a function word capitalised
   mid-sentence, an English verb inside a hyphenated name, a bare infinitive phrase as a sentence, a
   finite that-clause without a subject.
@@ -224,12 +225,28 @@ def subjectless_that_clause(doc) -> list[Finding]:
     return []
 
 
+# Verbs English uses without an object (unaccusative): they have no passive ("were collapsed").
+INTRANSITIVE_PARTICIPLES = frozenset("""collapsed died arrived happened occurred fallen slept existed emerged
+disappeared vanished appeared risen fainted elapsed expired belonged consisted""".split())
+
+
+def intransitive_passive(doc) -> list[Finding]:
+    """'Four officers were collapsed': a passive of a verb that takes no object (German 'sind
+    zusammengebrochen' with the auxiliary read as passive)."""
+    for t in doc:
+        if t.tag_ == "VBN" and t.lower_ in INTRANSITIVE_PARTICIPLES and any(c.dep_ == "auxpass" for c in t.children):
+            aux = next(c for c in t.children if c.dep_ == "auxpass")
+            return [Finding("intransitive-passive", f"{aux.text} {t.text}: {t.text!r} has no passive in English "
+                            f"(has {t.text}?)", "minor", min(aux.idx, t.idx), t.idx + len(t.text))]
+    return []
+
+
 def prose_findings(index: int, doc, article: Article, context: dict[str, str]) -> list[Finding]:
     """Every detector of this module on sentence ``index`` of the article."""
     text, quoted = article.texts[index], article.quotes[index]
     return [*pronoun_person(text, quoted), *pronoun_gender(doc, quoted, context), *fused_words(text),
             *lost_preposition(doc), *foreign_punctuation(text), *midsentence_capital(doc), *verb_in_name(text),
-            *infinitive_fragment(doc), *subjectless_that_clause(doc)]
+            *infinitive_fragment(doc), *subjectless_that_clause(doc), *intransitive_passive(doc)]
 
 
 __all__ = ["prose_findings", "main_people", "first_name_gender"]
