@@ -51,6 +51,7 @@ DATETIME = re.compile(r"\b\d{1,2}[.:/]\d{1,2}(?:[.:/]\d{2,4})?\b|\b\d{4}\b|\b\d{
 GLUED_CREDIT = re.compile(r"(?:[.!?]|\s)(?:Image|Photo|Picture|Foto|Bild|Credit|Source)s?\s*:\s*[^.!?]{1,40}$")
 # "FIRSTNAME LASTNAME / AGENCY Caption…" at the start of a line
 LEADING_CREDIT = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ'-]+\s+){1,3}/\s*[A-Z][A-Za-z-]+\b")
+CONTINUATION = re.compile(r"[\"'“„‘«]?[a-zäöüß]")  # a line going on with the sentence before it
 PROSE_WORDS = 12
 PROSE_STOPWORDS = 0.22
 TITLE_MAX_WORDS = 40
@@ -236,7 +237,8 @@ def classify(texts: Sequence[str]) -> list[Verdict] | None:
             out.append(Verdict("junk", "page header (not the headline)"))
         elif i > last and not TERMINAL.search(t):
             out.append(Verdict("junk", "page footer (after the article)"))
-        elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS):
+        elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS) \
+                and not (i + 1 < n and CONTINUATION.match(texts[i + 1])):  # else a sentence split by markup
             out.append(Verdict("heading"))
         else:
             out.append(Verdict("body"))

@@ -232,7 +232,8 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[li
             continue
         prev = i - 1
         joins = (
-            runs and runs[-1][-1] == prev and _same_block(lines, i, prev) and not per_line[line.block]
+            runs and runs[-1][-1] == prev and _same_block(lines, i, prev)
+            and (not per_line[line.block] or page_lines.CONTINUATION.match(line.text))
             and not TERMINAL.search(lines[prev].text) and not lines[prev].text.endswith(":")
             and not BULLET.match(line.text)
         )

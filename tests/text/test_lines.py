@@ -87,3 +87,10 @@ def test_segmentation_fixes():
     assert "She called it „a bad day.“" in got
     assert "The vote on 26. May was close." in got
     assert "The site Info.Ru reported it first." in got
+
+
+def test_sentence_split_by_markup_is_joined():
+    page = "\n".join(["Pools close for winter", PROSE_1, "The mayor said the plan would help to achieve",
+                      "“the savings the town needs this year,” she added.", PROSE_2])
+    got = kinds(page)
+    assert ("body", "The mayor said the plan would help to achieve\n“the savings the town needs this year,” she added.") in got
