@@ -24,6 +24,9 @@ setup: $(VENV)/.installed
 	@command -v chromium >/dev/null || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq chromium) || \
 		echo "warning: could not install chromium; the HTML browser test will be skipped"  # for the HTML report's browser test
+	@[ -d /usr/lib/python3/dist-packages/linkgrammar ] || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && apt-get install -y -qq python3-link-grammar) || \
+		echo "warning: could not install python3-link-grammar; the grammar signal will be skipped"  # LGPL parser for the grammar signal
 
 demo: setup
 	$(BIN)/mtqa flags data/seed-article.txt

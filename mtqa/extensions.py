@@ -19,6 +19,7 @@ from typing import Any
 
 SIGNALS: dict[str, str] = {  # in the order they run and appear in signatures
     "rules": "mtqa.signals.rules",
+    "grammar": "mtqa.signals.grammar",
     "roundtrip": "mtqa.signals.roundtrip",
     "likelihood": "mtqa.signals.likelihood",
     "fluency": "mtqa.signals.fluency",

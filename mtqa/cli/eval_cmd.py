@@ -123,6 +123,16 @@ def render_seed(r: dict) -> str:
     return "\n".join(out)
 
 
+def render_realworld(r: dict) -> str:
+    d = r["dataset"]
+    out = _head(r) + [f"articles: {d['articles']}, label rows: {d['rows']}; 95% Wilson intervals "
+                      "(Spearman: bootstrap over articles)", ""]
+    for name, f in r["figures"].items():
+        count = f"  ({f['count']}/{f['n']})" if "count" in f else ""
+        out.append(_fig(name, f) + count)
+    return "\n".join(out)
+
+
 def render_calibrate(r: dict) -> str:
     return "\n".join([
         f"wrote {r['profile']} (profile {r['name']}, n={r['n']}, garbled={r['positives']})",
@@ -225,6 +235,21 @@ def seed_cmd(
     _guard(lambda: eval_seed(article or seed_file(SEED_ARTICLE), labels or seed_file(SEED_LABELS),
                              _config(signals, models_dir, profile, require_models, batch_size)),
            fmt, render_seed)
+
+
+@eval_app.command("realworld")
+def realworld_cmd(
+    folder: str = typer.Argument(..., help="A folder with labels.tsv and articles/ (file, line, sentence_starts_with, label, note)."),
+    fmt: str = FormatOpt, signals: Optional[str] = SignalsOpt, models_dir: Optional[Path] = ModelsDirOpt,
+    profile: Optional[str] = ProfileOpt, require_models: bool = RequireOpt, batch_size: Optional[int] = BatchOpt,
+    resamples: int = ResamplesOpt, seed: int = SeedOpt,
+) -> None:
+    """Check labelled real pages: garbled recall, precision, junk set aside, titles, article score vs garbled share."""
+    from mtqa.evaluation.realworld import eval_realworld
+
+    _guard(lambda: eval_realworld(folder, _config(signals, models_dir, profile, require_models, batch_size),
+                                  resamples=resamples, seed=seed),
+           fmt, render_realworld)
 
 
 def calibrate_cmd(

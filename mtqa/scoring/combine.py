@@ -90,11 +90,12 @@ def combine(
         metric_risks, metric_flags = _metric_evidence(sentence, i, signals, profile, zscores)
         risks += metric_risks
         flags += metric_flags
+        measured = bool(metric_risks)
         score = 100.0
         for r in risks:
             score *= 1.0 - r
         score = round(score, 2)
-        if score < profile.flag_threshold and not any(f.severity in ("major", "minor") for f in flags):
+        if score < profile.flag_threshold and (measured or not profile.low_score_needs_models) and not any(f.severity in ("major", "minor") for f in flags):
             flags.append(Flag("low-score", f"several weak signals add up (score {score:.0f})", "minor",
                               sentence.start, sentence.end))
         flags.sort(key=lambda f: (f.start, f.end, f.code))

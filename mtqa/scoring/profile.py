@@ -93,6 +93,9 @@ class Profile:
     relative_z: float = -1.5  # a metric this many MADs below the article's median is relatively low
     rules_risk_weight: float = 1.0
     flag_threshold: float = 70.0  # below this score a sentence is flagged even without a detector flag
+    # ... but only when a model metric took part in the score: the rules' graded oddity alone flagged
+    # sound short sentences on real pages (rhetorical questions) and caught almost nothing
+    low_score_needs_models: bool = True
     max_suspects: int = 3
     source: Mapping[str, str] = field(default_factory=dict)  # what a calibrated profile was fitted on
     calibrated: Calibrated | None = None  # when set, it replaces the hand-set combination
@@ -106,7 +109,7 @@ class Profile:
         if self == Profile():
             return self.name
         numbers = repr((self.metrics, sorted(self.flag_risk.items()), self.relative_z, self.rules_risk_weight,
-                        self.flag_threshold, self.max_suspects))
+                        self.flag_threshold, self.max_suspects, self.low_score_needs_models))
         return f"{self.name}@{hashlib.sha256(numbers.encode('utf-8')).hexdigest()[:8]}"
 
 
@@ -155,7 +158,7 @@ def _metric(entry: object) -> MetricRule:
     return rule
 
 
-PROFILE_KEYS = {"name", "metrics", "flag_risk", "relative_z", "rules_risk_weight", "flag_threshold",
+PROFILE_KEYS = {"low_score_needs_models", "name", "metrics", "flag_risk", "relative_z", "rules_risk_weight", "flag_threshold",
                 "max_suspects", "source", "calibrated"}
 
 
@@ -183,6 +186,7 @@ def _profile_from(data: dict, p: Path) -> Profile:
         flag_threshold=_within(_number(data.get("flag_threshold", base.flag_threshold)), 0.0, 100.0,
                                "flag_threshold"),
         max_suspects=int(_number(data.get("max_suspects", base.max_suspects))),
+        low_score_needs_models=bool(data.get("low_score_needs_models", base.low_score_needs_models)),
         source={str(k): str(v) for k, v in data.get("source", {}).items()},
         calibrated=_load_calibrated(data.get("calibrated"), p),
     )
@@ -260,6 +264,8 @@ def profile_toml(profile: Profile) -> str:
         f"rules_risk_weight = {profile.rules_risk_weight!r}",
         f"flag_threshold = {profile.flag_threshold!r}  # a score below this is flagged even without a detector flag",
         f"max_suspects = {profile.max_suspects!r}",
+        f"low_score_needs_models = {'true' if profile.low_score_needs_models else 'false'}"
+        "  # no low-score flag from the rules alone",
         "",
         "[flag_risk]  # risk of one detector flag, by severity",
     ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from mtqa.text import junk
+from mtqa.text import lines as page_lines
 from mtqa.types import Document, Sentence
 
 Span = tuple[int, int, str, "str | None"]
@@ -55,7 +56,7 @@ def segment_lines(doc: Document) -> list[Sentence]:
 _BREAK = re.compile(r"\r\n|\r|\n")
 BULLET = re.compile(r"(?:[-*•–—·▪►‣◦]|\d{1,2}[.)]|[a-z][.)])\s+\S")
 # Ends a sentence: terminal punctuation, maybe followed by closing quotes or brackets.
-TERMINAL = re.compile(r"(?:[.!?…]|\.\.\.)[\"'”’»›)\]]*$")
+TERMINAL = re.compile(r"(?:[.!?…]|\.\.\.)[\"'”’»›)\]“]*$")  # “ closes German quotations
 _NO_FINAL_PUNCT = re.compile(r"[^.!?…:;,]$")
 _OPENS_LIKE_HEADING = re.compile(r"[\"'“„‘«»A-ZÄÖÜ0-9]")
 
@@ -112,7 +113,25 @@ def classify_lines(lines: list[Line]) -> list[tuple[str, str | None]]:
     _mark_captions(lines, kinds)
     _mark_duplicates(lines, kinds)
     _mark_title_and_headings(lines, kinds)
+    _apply_page_shape(lines, kinds)
     return kinds
+
+
+def _apply_page_shape(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
+    """The page-level classifier (``mtqa.text.lines``) decides the lines the line classifiers left as
+    text: boilerplate by shape and position, the headline by shape, cross-headings inside the article."""
+    verdicts = page_lines.classify([ln.text for ln in lines])
+    if verdicts is None:
+        return
+    for i, verdict in enumerate(verdicts):
+        kind = kinds[i][0]
+        if kind in ("body", "title", "heading"):
+            if verdict.kind == "junk":
+                kinds[i] = ("boilerplate", verdict.reason)
+            else:
+                kinds[i] = (verdict.kind, None)
+        elif kind == "duplicate" and verdict.kind == "title":
+            kinds[i] = ("title", None)
 
 
 def _same_block(lines: list[Line], i: int, j: int) -> bool:
@@ -199,8 +218,14 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[li
     """Consecutive body lines that belong to one paragraph of running text.
 
     A line break continues the paragraph (hard-wrapped copy) unless the line before ends a sentence
-    or a colon, or the new line is a bullet; a blank line always ends it.
+    or a colon, or the new line is a bullet; a blank line always ends it. A block whose lines mostly
+    end a sentence puts one paragraph on each line (pages without blank lines), so an unpunctuated
+    heading there stands alone.
     """
+    blocks: dict[int, list[str]] = {}
+    for line in lines:
+        blocks.setdefault(line.block, []).append(line.text)
+    per_line = {b: page_lines.paragraph_per_line(texts) for b, texts in blocks.items()}
     runs: list[list[int]] = []
     for i, line in enumerate(lines):
         if kinds[i][0] != "body":
@@ -208,6 +233,7 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[li
         prev = i - 1
         joins = (
             runs and runs[-1][-1] == prev and _same_block(lines, i, prev)
+            and (not per_line[line.block] or page_lines.CONTINUATION.match(line.text))
             and not TERMINAL.search(lines[prev].text) and not lines[prev].text.endswith(":")
             and not BULLET.match(line.text)
         )
@@ -259,11 +285,26 @@ _NON_FINAL_ABBREVIATIONS = (" Mio.", " Mrd.", " Tsd.", " ca.", " bzw.", " z.B.",
                             " Dr.", " Prof.", " St.", " No.")
 
 
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+_ORDINAL_END = re.compile(r"\b\d{1,2}\.\s*$")
+_LONE_QUOTE = re.compile(r"\s*[\"“”„'’‘»«]\s*")
+
+
 def accept_break(text: str, at: int) -> bool:
-    """A proposed break is kept only after terminal punctuation and before a sentence opening."""
+    """A proposed break is kept only after terminal punctuation and before a sentence opening.
+
+    Never without whitespace ("Gazeta.Ru", "partners.Image"), never inside a German ordinal date
+    ("26. May"), never before a lone quotation mark."""
     before = text[:at].rstrip()
     after = text[at:].lstrip()
     if not before or not after:
+        return False
+    if not (text[:at][-1:].isspace() or text[at:][:1].isspace()):
+        return False
+    if _ORDINAL_END.search(text[:at]) and re.match(_MONTH, after):
+        return False
+    if _LONE_QUOTE.fullmatch(text[at:]):
         return False
     if not TERMINAL.search(before) or before.endswith(_NON_FINAL_ABBREVIATIONS):
         return False
@@ -282,6 +323,15 @@ def _opens_sentence(text: str, at: int) -> bool:
     has_space = before != before.rstrip() or len(after) < len(text) - at
     return (has_space and len(after) > 1 and after[0] in _STRAIGHT_QUOTES
             and (after[1].isupper() or after[1].isdigit()))
+
+
+_GERMAN_CLOSE = re.compile(r"(?<=[.!?…]“)\s+(?=[A-ZÄÖÜ\"“„])")
+
+
+def _german_quote_ends(text: str) -> list[int]:
+    """Breaks after a German closing quote (‘„… ingredient.“ Nevertheless’), which spaCy reads as an
+    opening quote and does not propose; only where a German opening quote „ came before."""
+    return [m.end() for m in _GERMAN_CLOSE.finditer(text) if "„" in text[:m.start()]]
 
 
 def split_run(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
@@ -317,7 +367,7 @@ def segment(doc: Document) -> list[Sentence]:
         paragraphs.append((start, end))
 
     for (start, end), starts in zip(paragraphs, sentence_starts([text[a:b] for a, b in paragraphs])):
-        for a, b in split_run(text[start:end], starts):
+        for a, b in split_run(text[start:end], starts + _german_quote_ends(text[start:end])):
             spans.append((start + a, start + b, "body", None))
     return make_sentences(doc, spans)
 

@@ -12,7 +12,8 @@ from typing import Any, Sequence
 
 from mtqa.config import Config
 from mtqa.signals.base import SignalSpec, SignalUnavailable
-from mtqa.signals.rules import characters, lexical, repetition, surface, syntax, typography
+from mtqa.signals.rules import characters, lexical, prose, repetition, surface, syntax, typography
+from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.oddity import default_table
 from mtqa.text.nlp import PipelineMissing, english, pipeline_name
@@ -46,17 +47,31 @@ class RulesSignal:
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         texts = [s.text for s in sentences]
         docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["lemmatizer", "ner"])
-        return [self._one(sentence, doc) for sentence, doc in zip(sentences, docs)]
+        article = Article(texts)
+        main = prose.main_people(article)
+        out, previous = [], {}
+        for i, (sentence, doc) in enumerate(zip(sentences, docs)):
+            named = prose.named(sentence.text, article)
+            extra = prose.prose_findings(i, doc, article, {**main, **previous, **named}) \
+                if sentence.kind == "body" else []
+            previous = named
+            out.append(self._one(sentence, doc, article, extra))
+        return out
 
-    def _one(self, sentence: Sentence, doc) -> SignalResult:
-        findings: list[Finding] = []
+    def _one(self, sentence: Sentence, doc, article: Article | None = None,
+             extra: list[Finding] | None = None) -> SignalResult:
+        findings: list[Finding] = list(extra or [])
         for detect in TEXT_DETECTORS:
             findings.extend(detect(sentence.text))
         for detect in syntax.DETECTORS:
             if detect in PROSE_ONLY and sentence.kind != "body":
                 continue
             findings.extend(detect(doc))
-        findings.extend(_outside_mojibake(self._untranslated(doc), findings))
+        untranslated = self._untranslated(doc)
+        if article is not None:  # a name the article gives away is no untranslated word
+            untranslated = [f for f in untranslated
+                            if not article.is_name(sentence.text[f.start:f.end], sentence.text, f.start)]
+        findings.extend(_outside_mojibake(untranslated, findings))
         findings = _dedupe(findings)
         values = self.table.features(doc)
         values["risk"] = self.table.risk(values["oddity"]) * (1.0 if sentence.kind == "body" else HEADLINE_RISK)

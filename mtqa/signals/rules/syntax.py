@@ -111,9 +111,30 @@ def missing_finite_verb(doc) -> list[Finding]:
     return []
 
 
+REPORTING_VERBS = frozenset("""said says say added adds explained explains stressed stresses insisted insists
+urged urges demanded demands told tells wrote writes emphasized emphasised emphasizes emphasises warned warns
+asked asks replied replies noted notes continued continues declared declares announced announces admitted
+admits confirmed confirms recalled recalls criticized criticised criticizes criticises commented comments
+argued argues concluded concludes stated states""".split())
+_QUOTE_OR_COMMA = (",", "”", '"', "'", "’", "–", "-", "—", "“")
+
+
+def reporting_inversion(doc) -> bool:
+    """The English reporting inversion: "'…,' adds the chancellor", "…, explained the minister"."""
+    for t in doc:
+        if t.lower_ in REPORTING_VERBS and t.i > 0 and t.i + 1 < len(doc):
+            prev, nxt = doc[t.i - 1], doc[t.i + 1]
+            if (prev.text in _QUOTE_OR_COMMA or prev.text.endswith(("”", '"'))) and (
+                    nxt.pos_ in ("DET", "PROPN", "NOUN", "ADJ") or nxt.text[:1].isupper()):
+                return True
+    return False
+
+
 def missing_subject(doc) -> list[Finding]:
-    """A finite main verb (not imperative) without any subject."""
+    """A finite main verb (not imperative) without any subject; not in a reporting inversion."""
     out = []
+    if reporting_inversion(doc):
+        return out
     for tok in doc:
         if tok.dep_ != "ROOT" or tok.pos_ not in ("VERB", "AUX"):
             continue
@@ -142,7 +163,7 @@ def demonstrative_person(doc) -> list[Finding]:
                 continue
             out.append(Finding("demonstrative-person",
                                f"{tok.text!r} as the one who {tok.head.text} probably stands for a person "
-                               "(German 'dieser'); name them or use he/she", "minor",
+                               "(German 'dieser'); name them or use he/she", "major",
                                tok.idx, tok.idx + len(tok.text)))
     return out
 

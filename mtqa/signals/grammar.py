@@ -1,0 +1,161 @@
+"""A sentence that a grammar of English cannot parse: link-grammar finds no complete linkage.
+
+Machine translation from German leaves verbs at the end, loses words and fuses clauses; a generic
+grammar parser notices many of these without any model. The parser is link-grammar (CMU, LGPL),
+used through Debian's ``python3-link-grammar`` binding, which the virtual environment reaches by
+appending the system's ``dist-packages`` directory (only inside this module). Where the library is
+absent the signal is skipped with the install command.
+
+Settings measured on real machine-translated pages: typographic quotes and dashes become ASCII first
+(the dictionary knows no curly quotes), ``disjunct_cost`` 2.0, ``short_length`` 10, at most 100
+linkages, one second per sentence, no null links. A timeout is no verdict. Sentences under four words
+and headlines are not parsed, nor sentences over 80 words (run-ons the time limit would cut off). Where a sentence fails, one re-parse that allows null links (also capped
+at one second) points at the words left unlinked: they become the flag's suspects.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any, Sequence
+
+from mtqa.config import Config
+from mtqa.signals.base import SignalSpec, SignalUnavailable
+from mtqa.types import Flag, Sentence, SignalResult, Suspect
+
+SPEC = SignalSpec(
+    name="grammar", version="1",
+    summary="link-grammar: a sentence with no complete grammatical parse (system library, no model)",
+    flag_help={"no-parse": (
+        "No grammatical parse",
+        "link-grammar found no complete parse of the sentence: words lost, left in German order or run "
+        "together. The words it could not link are marked.")},
+)
+
+DEBIAN_DIST_PACKAGES = "/usr/lib/python3/dist-packages"
+INSTALL = "apt-get install python3-link-grammar"  # Debian/Ubuntu; the binding is LGPL
+MIN_WORDS = 4
+MAX_WORDS = 80  # longer sentences (run-ons, whole paragraphs without stops) run into the time limit
+SUSPECT_MAX_WORDS = 50  # the null-link re-parse that points at suspects, only up to this length
+DISJUNCT_COST = 2.0
+SHORT_LENGTH = 10
+LINKAGE_LIMIT = 100
+MAX_PARSE_TIME = 1  # seconds per parse
+SEVERITY = "minor"  # measured precision on real pages about 80 %: see README, Detectors
+_ASCII = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‹": "'", "›": "'",
+                        "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‑": "-", "…": "...", "\u00a0": " "})
+_WORD = re.compile(r"\w")
+
+
+def import_link_grammar() -> Any:
+    """The ``linkgrammar`` module, or None. Tries the environment first, then Debian's system binding."""
+    try:
+        import linkgrammar  # type: ignore[import-not-found]
+    except ImportError:
+        if DEBIAN_DIST_PACKAGES not in sys.path:
+            sys.path.append(DEBIAN_DIST_PACKAGES)
+        try:
+            import linkgrammar  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+    return linkgrammar
+
+
+def normalise(text: str) -> str:
+    """Typographic quotes, dashes and spaces as ASCII: the English dictionary knows only those."""
+    return text.translate(_ASCII)
+
+
+class GrammarSignal:
+    name, version = SPEC.name, SPEC.version
+
+    def __init__(self, lg: Any):
+        self.lg = lg
+        lg.LG_Error.set_handler(lambda error, data: None)  # the library's locale notices go nowhere
+        self.dictionary = lg.Dictionary("en")
+        self.strict = self._options(max_null_count=0)
+        self.with_nulls = self._options(max_null_count=250)
+
+    def _options(self, max_null_count: int) -> Any:
+        po = self.lg.ParseOptions(verbosity=0, linkage_limit=LINKAGE_LIMIT, min_null_count=0,
+                                  max_null_count=max_null_count, short_length=SHORT_LENGTH,
+                                  max_parse_time=MAX_PARSE_TIME, display_morphology=False, spell_guess=False)
+        po.disjunct_cost = DISJUNCT_COST
+        return po
+
+    def signature(self) -> str:
+        try:
+            from linkgrammar import clinkgrammar  # type: ignore[import-not-found]
+
+            lib = clinkgrammar.linkgrammar_get_version().replace("link-grammar-", "")
+        except (ImportError, AttributeError):
+            lib = "unknown"
+        return (f"{self.name}:{self.version}|link-grammar:{lib}"
+                f"|lg-options:cost{DISJUNCT_COST}-short{SHORT_LENGTH}-limit{LINKAGE_LIMIT}-time{MAX_PARSE_TIME}")
+
+    def parses(self, text: str) -> bool | None:
+        """True: a complete linkage exists; False: none; None: no verdict (timeout, nothing to parse)."""
+        text = normalise(text).strip()
+        if not _WORD.search(text):  # liblink-grammar 5.12 aborts the process on a sentence with no word
+            return None
+        sentence = self.lg.Sentence(text, self.dictionary, self.strict)
+        try:
+            return len(sentence.parse()) > 0
+        except self.lg.LG_TimerExhausted:
+            return None
+
+    def unlinked(self, text: str) -> list[tuple[int, int]]:
+        """Character spans (in ``text``) of the words the best null-link parse leaves unlinked."""
+        norm = normalise(text)
+        if not _WORD.search(norm):
+            return []
+        sentence = self.lg.Sentence(norm.strip(), self.dictionary, self.with_nulls)
+        try:
+            linkages = sentence.parse()
+            linkage = next(iter(linkages), None)
+        except self.lg.LG_TimerExhausted:
+            return []
+        if linkage is None:
+            return []
+        spans, pos, folded = [], 0, norm.lower()  # the parser lower-cases the first word
+        for word in list(linkage.words())[1:-1]:
+            bare = re.sub(r"\[[?!~*]\]$", "", word[1:-1] if word.startswith("[") else word)
+            bare = re.sub(r"\.[\w-]+$", "", bare) if "." in bare[1:] else bare
+            at = folded.find(bare.lower(), pos)
+            if not bare or at < 0:
+                continue
+            pos = at + len(bare)
+            if word.startswith("[") and word.endswith("]"):
+                spans.append((at, at + len(bare)))
+        return spans
+
+    def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
+        out = []
+        for s in sentences:
+            if s.kind != "body" or not MIN_WORDS <= len(s.text.split()) <= MAX_WORDS:
+                out.append(SignalResult(self.name, values={}))
+                continue
+            verdict = self.parses(s.text)
+            values = {"parsed": 1.0 if verdict else 0.0} if verdict is not None else {}
+            if verdict is not False:
+                out.append(SignalResult(self.name, values=values))
+                continue
+            spans = self.unlinked(s.text) if len(s.text.split()) <= SUSPECT_MAX_WORDS else []
+            suspects = tuple(Suspect(a, b, s.text[a:b], 0.0) for a, b in spans)
+            if spans:
+                start, end = s.start + min(a for a, _ in spans), s.start + max(b for _, b in spans)
+                words = ", ".join(repr(s.text[a:b]) for a, b in spans[:4])
+                message = f"no complete grammatical parse; unlinked: {words}"
+            else:
+                start, end = s.start, s.end
+                message = "no complete grammatical parse"
+            out.append(SignalResult(self.name, values=values, suspects=suspects,
+                                    flags=(Flag("no-parse", message, SEVERITY, start, end),)))
+        return out
+
+
+def build(config: Config, context: Any) -> GrammarSignal:
+    lg = import_link_grammar()
+    if lg is None:
+        raise SignalUnavailable("grammar", "link-grammar not installed", INSTALL)
+    return GrammarSignal(lg)

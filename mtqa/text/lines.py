@@ -1,0 +1,250 @@
+"""Page lines by shape: boilerplate, the headline and cross-headings, with jusText's ideas on plain text.
+
+Scraped pages carry furniture that no list of phrases covers: site names, kickers, breadcrumbs,
+bylines with share buttons, timestamps, captions with glued credits, related-article teasers,
+comment forms. ``classify`` decides per line from general features only:
+
+- the page's *prose* lines (at least 12 words, an ordinary share of function words, sentence
+  punctuation) mark the article: lines before the first one form the header zone, lines after the
+  last one the footer zone;
+- a line's own shape: markup, a link or domain, a date/time stamp, a high share of web-interface
+  vocabulary, a photo credit glued to a caption, a person's name alone (a byline);
+- repetition (a headline repeated further down) and neighbours (a short line next to a byline is a
+  teaser or an author's bio).
+
+The headline is chosen by shape: the first headline-shaped line of the header zone with at least four
+words (a later, different one is the on-page headline); a date, a site name or a kicker never is.
+An article sentence is never set aside by position alone: only lines that are not prose are.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from mtqa.text.names import first_name_gender
+
+TERMINAL = re.compile(r"[.!?…][\"'”’»)\]“]*$")
+WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+# Web-page furniture: buttons, links, forms, players, consent, navigation. A line is furniture when most
+# of its content words come from here (a density, not a list of phrases).
+UI_WORDS = frozenset("""
+video videos play watch click tap here below above read more entire article articles story stories see also
+share shares tweet print email e-mail mail reply replies comment comments leave post required fields marked
+published address cookie cookies consent accept settings privacy policy content display button link links
+source sources icon mobile version exit menu home skip navigation search subscribe newsletter follow
+facebook twitter whatsapp telegram instagram youtube linkedin login log sign register account
+advertisement ad ads sponsored loading know details information soon update updated status breaking
+latest news live ticker gallery photo photos image images audio podcast listen related topics
+""".split())
+DATE_WORDS = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+am pm a.m. p.m. ago hours hour minutes minute days day months month years year weeks week yesterday today
+status updated published posted gmt cet cest utc at on by""".split())
+MARKUP = re.compile(r"<[^>]*>?|</?\w+[^>]*>|\w+\s*=\s*[\"“”']|^\[[\w\s-]+\]$|\{\{|\}\}|&\w+;")
+URLISH = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|de|at|ch|pl|ru|fr|it|es|eu|uk|info|news|tv)\b",
+                    re.IGNORECASE)
+DATETIME = re.compile(r"\b\d{1,2}[.:/]\d{1,2}(?:[.:/]\d{2,4})?\b|\b\d{4}\b|\b\d{1,2}(?:st|nd|rd|th)?\b", re.I)
+# "…the partners.Image: Name" / "… Photo: Name" at the end of a caption
+GLUED_CREDIT = re.compile(r"(?:[.!?]|\s)(?:Image|Photo|Picture|Foto|Bild|Credit|Source)s?\s*:\s*[^.!?]{1,40}$")
+# "FIRSTNAME LASTNAME / AGENCY Caption…" at the start of a line
+LEADING_CREDIT = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ'-]+\s+){1,3}/\s*[A-Z][A-Za-z-]+\b")
+CONTINUATION = re.compile(r"[\"'“„‘«]?[a-zäöüß]")  # a line going on with the sentence before it
+PROSE_WORDS = 12
+PROSE_STOPWORDS = 0.22
+TITLE_MAX_WORDS = 40
+HEADING_MAX_WORDS = 16
+
+
+@functools.lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """English function words (spaCy's list), loaded on first use: importing spaCy is slow."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``kind`` is title, heading, body or junk; ``reason`` says why a line is junk."""
+
+    kind: str
+    reason: str = ""
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def stopword_share(text: str) -> float:
+    ws = words(text)
+    return sum(w.lower() in stop_words() for w in ws) / len(ws) if ws else 0.0
+
+
+def _sentence_ends(text: str) -> int:
+    return len(re.findall(r"[a-z\d\"”’)][.!?…]+[\"”’»)]?(?:\s|$)", text))
+
+
+def is_prose(text: str) -> bool:
+    """Long enough, ends sentences, an ordinary share of function words: article text."""
+    return (len(words(text)) >= PROSE_WORDS and stopword_share(text) >= PROSE_STOPWORDS
+            and bool(TERMINAL.search(text) or _sentence_ends(text) >= 2))
+
+
+def is_sentence_like(text: str) -> bool:
+    """A short paragraph of sentences: at least five words, sentence punctuation, some function words."""
+    return (len(words(text)) >= 5 and bool(TERMINAL.search(text))
+            and (stopword_share(text) >= 0.2 or _sentence_ends(text) >= 2))
+
+
+def _interface_share(text: str) -> tuple[float, int]:
+    ws = [w.lower().strip(".'’") for w in words(text)]
+    ws = [w for w in ws if not (len(w) == 1 and w != "x")]  # initials such as "F. A. Z."
+    content = [w for w in ws if w not in stop_words() or w in UI_WORDS]
+    if not content:
+        return 0.0, 0
+    hits = sum(w in UI_WORDS for w in content)
+    return hits / len(content), hits
+
+
+def is_date_line(text: str) -> bool:
+    """A date or timestamp and nothing else ("26.05.2024, 14:32", "Updated on Monday, 3 June 2024")."""
+    if not DATETIME.search(text):
+        return False
+    rest = [w for w in words(DATETIME.sub(" ", text)) if w.lower().strip(".:,") not in DATE_WORDS]
+    return len(rest) <= 1
+
+
+def is_name_line(text: str) -> bool:
+    """A person's name alone, such as a byline ("Maria Keller"): a known first name opens 2–4 capitalised words."""
+    toks = text.strip().split()
+    if not 2 <= len(toks) <= 4 or TERMINAL.search(text) or any(ch.isdigit() for ch in text):
+        return False
+    if not all(t[0].isupper() for t in toks) or any(t.lower() in stop_words() for t in toks):
+        return False
+    return first_name_gender(toks[0]) is not None
+
+
+def is_headline_shaped(text: str, max_words: int = TITLE_MAX_WORDS) -> bool:
+    """No final full stop (a question or exclamation is fine), starts with a capital, a digit or a quote."""
+    ws = text.split()
+    if not ws or len(ws) > max_words:
+        return False
+    stripped = text.rstrip()
+    if TERMINAL.search(stripped) and not stripped.endswith(("?", "!", "...", "…")):
+        return False
+    head = text.lstrip("\"'“„‘«» ")[:1]
+    return head.isupper() or head.isdigit()
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+BREADCRUMB = re.compile(r"^[^›»>|/]{1,40}(?:\s[›»>|/]\s[^›»>|/]{1,40}){2,}$")
+DATELINE = re.compile(r"^[A-ZÄÖÜ][\w’'-]*(?:\s[A-ZÄÖÜ][\w’'-]*){0,2}\s?(?:\([\w\s/-]+\))?\s?[.:–—-]$")
+
+
+def shape_junk(text: str) -> str:
+    """Why a line is junk by its own shape wherever it stands, or ''."""
+    s = text.strip()
+    n = len(words(s))
+    markup = sum(len(m.group()) for m in MARKUP.finditer(s))
+    if markup and (n <= 12 or markup >= 0.5 * len(s)):
+        return "markup leftover"
+    if BREADCRUMB.match(s):
+        return "navigation (breadcrumb)"
+    if URLISH.search(s) and n <= 12:
+        return "source or link line"
+    if is_date_line(s):
+        return "date or time stamp"
+    share, hits = _interface_share(s)
+    if hits and ((n <= 4 and share >= 0.5) or (share >= 0.6 and hits >= 2) or (hits >= 4 and share >= 0.4)):
+        return "page furniture (interface words)"
+    if re.search(r"\bcookies?\b", s, re.I) and hits >= 3:
+        return "cookie notice"
+    if n <= 40 and GLUED_CREDIT.search(s):
+        return "caption with a photo credit"
+    if n <= 40 and LEADING_CREDIT.match(s):
+        return "photo credit with caption"
+    if is_name_line(s):
+        return "name line (byline)"
+    return ""
+
+
+def paragraph_per_line(texts: Sequence[str]) -> bool:
+    """The page puts one paragraph per line without blank lines: most lines end a sentence."""
+    ends = sum(bool(TERMINAL.search(t)) for t in texts)
+    return len(texts) >= 3 and ends / len(texts) >= 0.5
+
+
+def _repeated(keys: list[str]) -> list[bool]:
+    """A line repeated elsewhere, or repeated inside a longer line (a caption inside its credit line)."""
+    out = [False] * len(keys)
+    for i, key in enumerate(keys):
+        if len(key.split()) < 3:
+            continue
+        for j, other in enumerate(keys):
+            if j != i and (key == other or (len(key.split()) >= 5 and len(other) > len(key) and other.endswith(key))):
+                out[i] = True
+                break
+    return out
+
+
+def classify(texts: Sequence[str]) -> list[Verdict] | None:
+    """A verdict for every line of a page (non-blank lines, stripped, in order); None when the page has
+    no prose line, so nothing marks where its article is (the line classifiers then decide alone)."""
+    n = len(texts)
+    prose = [is_prose(t) for t in texts]
+    if not any(prose):
+        return None
+    bad = [shape_junk(t) for t in texts]
+    # the article runs from its first to its last prose or sentence-like line, so short paragraphs
+    # keep the headings between them
+    like = [prose[i] or (not bad[i] and is_sentence_like(t)) for i, t in enumerate(texts)]
+    first = next((i for i in range(n) if like[i]), n)
+    last = max((i for i in range(n) if like[i]), default=-1)
+    keys = [normalise(t) for t in texts]
+    repeated = _repeated(keys)
+
+    titles: list[int] = []
+    for i in range(first):
+        t = texts[i]
+        if bad[i] or not is_headline_shaped(t) or len(t.split()) < 4:
+            continue
+        if repeated[i] and (titles or any(keys[i] == keys[j] for j in titles)):
+            continue
+        titles.append(i)
+    if not titles:  # a short headline ("Minister resigns"): the headline-shaped line nearest the prose
+        for i in range(first - 1, -1, -1):
+            if not bad[i] and not repeated[i] and is_headline_shaped(texts[i]) and len(texts[i].split()) >= 2:
+                titles.append(i)
+                break
+
+    out: list[Verdict] = []
+    for i, t in enumerate(texts):
+        if i in titles:
+            out.append(Verdict("title"))
+        elif bad[i]:
+            out.append(Verdict("junk", bad[i]))
+        elif repeated[i]:
+            out.append(Verdict("junk", "repeated line"))
+        elif i + 1 == first and DATELINE.match(t):
+            out.append(Verdict("body"))  # a dateline on its own line ("MUNICH.") opens the article
+        elif i < first and (not TERMINAL.search(t) or len(t.split()) <= 3):
+            out.append(Verdict("junk", "page header (not the headline)"))
+        elif i > last and not TERMINAL.search(t):
+            out.append(Verdict("junk", "page footer (after the article)"))
+        elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS) \
+                and not (i + 1 < n and CONTINUATION.match(texts[i + 1])):  # else a sentence split by markup
+            out.append(Verdict("heading"))
+        else:
+            out.append(Verdict("body"))
+    # a short line next to a byline inside the article is a teaser or the author's bio
+    for i in range(first, last + 1):
+        if out[i].kind in ("heading", "body") and not prose[i]:
+            if any(0 <= j < n and bad[j].startswith("name line") for j in (i - 1, i + 1)):
+                out[i] = Verdict("junk", "teaser or author bio next to a byline")
+    return out

@@ -1,0 +1,59 @@
+"""The link-grammar signal on invented sentences; skipped where the system library is absent."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.signals import grammar
+from mtqa.signals.base import SignalUnavailable
+from mtqa.types import Sentence
+
+lg = grammar.import_link_grammar()
+needs_lg = pytest.mark.skipif(lg is None, reason="link-grammar not installed (apt-get install python3-link-grammar)")
+
+
+def sentence(text: str, kind: str = "body") -> Sentence:
+    return Sentence("d", 0, text, 100, 100 + len(text), 1, 1, kind, None)
+
+
+@pytest.fixture(scope="module")
+def signal():
+    return grammar.build(None, None)
+
+
+@needs_lg
+def test_sound_sentences_parse(signal):
+    for text in ("The minister said that the government would help the farmers this winter.",
+                 "“We will not give up,” the mayor told reporters on Tuesday.",
+                 "Prices for heating oil rose by almost a third – more than in any month since 2022."):
+        result = signal.score([sentence(text)])[0]
+        assert result.flags == () and result.values == {"parsed": 1.0}, text
+
+
+@needs_lg
+def test_garbled_sentences_get_no_parse_with_suspects(signal):
+    text = "The minister said the newspaper that the government the farmers help would."
+    result = signal.score([sentence(text)])[0]
+    assert [f.code for f in result.flags] == ["no-parse"]
+    flag = result.flags[0]
+    assert flag.severity == grammar.SEVERITY and 100 <= flag.start < flag.end <= 100 + len(text)
+    assert result.suspects and all(text[s.start:s.end] == s.text for s in result.suspects)
+    assert signal.score([sentence("He launchesThe new programme for the region today.")])[0].flags
+
+
+@needs_lg
+def test_short_headline_and_wordless_text_are_not_parsed(signal):
+    assert signal.score([sentence("Farmers help would.")])[0].values == {}
+    assert signal.score([sentence("Government the farmers help would promise", "title")])[0].flags == ()
+    assert signal.parses("( – ) … “ ”") is None  # the library aborts on a sentence without a word
+
+
+def test_normalise_makes_quotes_and_dashes_ascii():
+    assert grammar.normalise("„Yes“ – ‘no’ …") == "\"Yes\" - 'no' ..."
+
+
+def test_missing_library_is_a_clear_skip(monkeypatch):
+    monkeypatch.setattr(grammar, "import_link_grammar", lambda: None)
+    with pytest.raises(SignalUnavailable) as info:
+        grammar.build(None, None)
+    assert info.value.reason == "link-grammar not installed" and "python3-link-grammar" in info.value.fix
