@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from mtqa.extensions import SIGNALS, TRANSLATION_BACKENDS
+from mtqa.extensions import ENGINES, SIGNALS, TRANSLATION_BACKENDS
 
 BACKENDS = ("auto", *TRANSLATION_BACKENDS)
 DEVICES = ("auto", "cpu", "cuda")
@@ -44,6 +44,8 @@ class Config:
     max_bytes: int = 20_000_000
     cache: Path | None = None
     use_cache: bool = False
+    # Where the check runs (mtqa.engines): "local" in this process.
+    engine: str = "local"
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -67,6 +69,11 @@ class Config:
             raise ConfigError("batch_tokens must be at least 1")
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError(f"unknown compute_type {self.compute_type!r}; choose one of {', '.join(COMPUTE_TYPES)}")
+        self._check_engine()
+
+    def _check_engine(self) -> None:
+        if self.engine not in ENGINES:
+            raise ConfigError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
 
     def with_overrides(self, **overrides: Any) -> "Config":
         """Apply CLI or API options; ``None`` means "not given" and keeps the current value."""

@@ -6,6 +6,8 @@ library, and each stage imports an implementation only when a run uses it.
 
 - A signal is a module with ``SPEC`` (a ``mtqa.signals.base.SignalSpec``: version, model roles,
   metric rules for the default profile, help) and ``build(config, context)``.
+- An engine runs the check over a stream of documents and gives the reports back in input order:
+  ``Engine(config)`` with ``signature``, ``reports(items)`` and ``close()`` (``mtqa.engines.base``).
 - A translation backend is ``load_translator(located, context)``; a language-model backend is
   ``load_language_model(located, context)``. ``auto`` tries the translation backends in
   ``AUTO_TRANSLATION_ORDER`` and takes the first that has what it needs.
@@ -31,6 +33,11 @@ AUTO_TRANSLATION_ORDER = ("ct2", "hf")  # fastest first; each falls through when
 
 LANGUAGE_MODEL_BACKENDS: dict[str, str] = {
     "hf": "mtqa.models.backends.hf:load_language_model",
+}
+
+
+ENGINES: dict[str, str] = {  # where ``mtqa flags|score|check`` run the Checker
+    "local": "mtqa.engines.local:LocalEngine",
 }
 
 
