@@ -38,6 +38,7 @@ LANGUAGE_MODEL_BACKENDS: dict[str, str] = {
 
 ENGINES: dict[str, str] = {  # where ``mtqa flags|score|check`` run the Checker
     "local": "mtqa.engines.local:LocalEngine",
+    "ray": "mtqa.engines.ray:RayEngine",
 }
 
 

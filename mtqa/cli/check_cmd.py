@@ -32,7 +32,7 @@ from mtqa.cli.batch import (
 from mtqa.cli.common import build_config, cache_options, fail
 from mtqa.config import ConfigError
 from mtqa.engines.base import EngineError
-from mtqa.extensions import SIGNALS
+from mtqa.extensions import ENGINES, SIGNALS
 from mtqa.ingest.sources import InputError, Source, expand_paths, read_document, read_feed
 from mtqa.report import FORMATS, View, make_writer
 from mtqa.scoring.gate import FAIL_ON, Gate
@@ -62,6 +62,15 @@ ColorOpt = typer.Option(None, "--color/--no-color", help="Force colour on or off
 ResumeOpt = typer.Option(False, "--resume", help="With --format jsonl -o FILE: skip articles already in FILE and append the rest.")
 FluencyModelOpt = typer.Option(None, "--fluency-model", help="Language model for fluency: a registry role, a model directory or a cached hub id.")
 SlorOpt = typer.Option(None, "--slor/--no-slor", help="Fluency as SLOR: LM log-prob minus unigram log-prob per token.")
+EngineOpt = typer.Option(None, "--engine", help=f"Where the check runs: {', '.join(ENGINES)} (ray: a pool of Ray actors, "
+                         "pip install 'mtqa[ray]'; default local).")
+RayAddressOpt = typer.Option(None, "--ray-address", help="With --engine ray: join this Ray cluster (auto, HOST:PORT, "
+                             "ray://HOST:10001) instead of starting a local instance.")
+WorkersOpt = typer.Option(None, "--workers", help="With --engine ray: Ray actors, each with its own models "
+                          "(default: as many as the CPUs, and GPUs, allow).")
+CpusPerWorkerOpt = typer.Option(None, "--cpus-per-worker", help="With --engine ray: CPUs each actor reserves (default 1).")
+GpusPerWorkerOpt = typer.Option(None, "--gpus-per-worker", help="With --engine ray: GPUs each actor reserves "
+                                "(default 0; needs --device cuda).")
 OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
 
 
@@ -125,7 +134,7 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
         color: Optional[bool], feed: bool, config_options: dict, resume: bool = False) -> Tally:
     """Check every input and stream it to the writer; returns how the batch went.
 
-    The engine (``mtqa.engines``) checks; this function reads the inputs,
+    The engine (``--engine``: local, or a Ray actor pool) checks; this function reads the inputs,
     writes the reports in input order as they come, and counts them, the same for every engine.
     """
     if fmt not in FORMATS:
@@ -247,6 +256,9 @@ SHARED_OPTIONS: dict[str, tuple[Any, Any]] = {
     "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "color": (Optional[bool], ColorOpt),
     "resume": (bool, ResumeOpt), "offline": (Optional[bool], OfflineOpt),
     "cache": (Optional[Path], CacheOpt), "no_cache": (bool, NoCacheOpt),
+    "engine": (Optional[str], EngineOpt), "ray_address": (Optional[str], RayAddressOpt),
+    "workers": (Optional[int], WorkersOpt), "cpus_per_worker": (Optional[float], CpusPerWorkerOpt),
+    "gpus_per_worker": (Optional[float], GpusPerWorkerOpt),
 }
 
 
