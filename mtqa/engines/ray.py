@@ -346,6 +346,9 @@ class RayEngine:
                               "/tmp/ray/session_latest/logs, say why)")
         self.replacements_left -= 1
         actor = self._new_actor()
-        self._describe([actor])
+        (info,) = self._describe([actor])
+        if info["signature"] != self.signature:
+            raise EngineError(f"a restarted Ray worker signs differently ({info['signature']} vs {self.signature}): "
+                              "give every node the same models and settings")
         self.actors[task.worker] = actor
         return True
