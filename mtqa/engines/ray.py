@@ -84,6 +84,32 @@ def import_ray(local: bool) -> Any:
     return ray
 
 
+class _ClusterMessages:
+    """Ray's driver prints the cluster's error messages ("Task ... failed. There are 2 retries
+    remaining ...", a worker killed for memory) to ``sys.stdout``, where mtqa may be writing
+    reports; while an engine runs they go to stderr instead, and none once it is closing.
+
+    Ray has no setting for this: its driver calls ``ray._private.worker.print_to_stdstream``, which
+    is wrapped here and put back on close. Where a Ray release lacks it, nothing is changed.
+    """
+
+    def __init__(self) -> None:
+        self.module = sys.modules.get("ray._private.worker")
+        self.original = getattr(self.module, "print_to_stdstream", None)
+        self.closing = False
+        if self.original is not None:
+            self.module.print_to_stdstream = self.print
+
+    def print(self, data: dict, *args: Any, **kwargs: Any) -> None:
+        if not self.closing and self.original is not None:
+            self.original({**data, "is_err": True}, *args, **kwargs)
+
+    def restore(self) -> None:
+        self.closing = True
+        if self.original is not None and getattr(self.module, "print_to_stdstream", None) == self.print:
+            self.module.print_to_stdstream = self.original
+
+
 def first_line(text: object) -> str:
     lines = str(text).strip().splitlines()
     return lines[0] if lines else ""
@@ -160,6 +186,7 @@ class RayEngine:
         self.workers_info: list[dict[str, Any]] = []
         self.replacements_left = 0
         self.timings: dict[str, float] = {}
+        self.messages = _ClusterMessages()
         try:
             self._connect()
             self._start_pool(self._pool_size())
@@ -236,6 +263,7 @@ class RayEngine:
 
     def close(self) -> None:
         ray = self.ray
+        self.messages.closing = True  # tasks cut short by the kill below are no news
         actors, self.actors = self.actors, []
         for actor in actors:
             try:
@@ -245,6 +273,7 @@ class RayEngine:
         if self.started:
             self.started = False
             ray.shutdown()
+        self.messages.restore()
 
     # ---- the stream -----------------------------------------------------------------------------
 

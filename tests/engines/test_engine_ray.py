@@ -136,13 +136,13 @@ def test_a_worker_that_dies_mid_job_is_restarted_and_nothing_is_lost(cli, local_
     # The settings from mtqa.toml: one article per task, so the other worker keeps going meanwhile.
     monkeypatch.chdir(tmp_path)
     Path("mtqa.toml").write_text('engine = "ray"\nworkers = 2\ndocs_per_task = 1\n')
-    out, result = _jsonl(cli, tmp_path / "ray.jsonl", *paths, *RULES)
+    result = cli("score", *paths, *RULES, "--format", "jsonl")  # to stdout: Ray's own messages must not land there
     assert result.exit_code == 0, result.stderr
     assert os.path.exists(marker)  # the worker did die
-    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
     assert ids == [str(p) for p in paths]  # each exactly once, in input order
-    assert out == expected
-    assert result.stderr.splitlines()[-1] == "mtqa: 8 checked, 0 could not be checked"
+    assert result.stdout.encode() == expected
+    assert "mtqa: 8 checked, 0 could not be checked" in result.stderr.splitlines()
 
 
 @pytest.mark.slow
@@ -168,7 +168,7 @@ def test_a_document_that_kills_its_worker_every_time_becomes_an_error_report(cli
     assert [d["id"] for d in docs] == [str(p) for p in paths]
     assert [d["error"] is None for d in docs] == [True, False, True, True]
     assert docs[1]["error"].startswith(f"{paths[1]}: could not be checked (its Ray worker died, 1 attempts: Actor")
-    assert result.stderr.splitlines()[-1] == "mtqa: 3 checked, 1 could not be checked"
+    assert "mtqa: 3 checked, 1 could not be checked" in result.stderr.splitlines()
 
 
 @pytest.mark.slow
