@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TINY := .tiny-models
 
-.PHONY: setup demo test lint bench fuzz clean
+.PHONY: setup demo test lint bench bench-engines fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,14 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check mtqa tests
+	$(BIN)/ruff check mtqa tests tools
 
 bench: setup
 	$(BIN)/python tools/bench.py
+
+# documents per second: local engine vs Ray engine with 1 and 2 workers, and Ray's start-up cost
+bench-engines: setup
+	$(BIN)/python tools/bench_engines.py
 
 fuzz: setup
 	MTQA_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests -k fuzz
