@@ -27,9 +27,10 @@ Faults
     Actors are created with ``max_restarts`` and ``max_task_retries``: a worker process that dies
     (killed, out of memory, its node lost) is started again by Ray, loads its models again, and
     the batches it held are retried. A batch that still fails after Ray's retries is split and its
-    documents are retried one by one; a document that fails alone becomes an error report, like a
-    document whose check raises. An actor that Ray gave up on is replaced, a bounded number of
-    times.
+    documents are retried one by one, each on an idle worker with nothing queued behind it (so an
+    article that kills its worker costs no other article a retry); a document that fails alone
+    becomes an error report, like a document whose check raises. An actor that Ray gave up on is
+    replaced, a bounded number of times. Ray's own messages about all this go to stderr.
 
 A local instance or a cluster
     Without ``--ray-address`` a Ray instance is started for the run, sized to the machine, without
