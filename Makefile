@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TINY := .tiny-models
 
-.PHONY: setup demo test test-slow lint bench bench-ngram fit word-eval fuzz clean
+.PHONY: setup demo test test-slow lint bench bench-ngram bench-engines fit word-eval fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,7 @@ bench: setup
 	$(BIN)/python tools/bench.py
 
 # MLQE-PE lives outside the repository: MLQE=DIR to point elsewhere.
-MLQE ?= /work/shared/dev/mlqe-pe
+MLQE ?= ../shared/dev/mlqe-pe
 
 bench-ngram: setup
 	$(BIN)/python tools/bench_ngram.py --mlqe $(MLQE)
@@ -57,6 +57,10 @@ fit: setup
 
 word-eval: setup
 	$(BIN)/python tools/word_eval.py --mlqe $(MLQE)
+
+# documents per second: local engine vs Ray engine with 1 and 2 workers, and Ray's start-up cost
+bench-engines: setup
+	$(BIN)/python tools/bench_engines.py
 
 fuzz: setup
 	MTQA_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q tests -k fuzz

@@ -7,13 +7,14 @@ batch 16 are comparable.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from mtqa.extensions import SIGNALS, TRANSLATION_BACKENDS
+from mtqa.extensions import ENGINES, SIGNALS, TRANSLATION_BACKENDS
 
 BACKENDS = ("auto", *TRANSLATION_BACKENDS)
 DEVICES = ("auto", "cpu", "cuda")
@@ -44,6 +45,13 @@ class Config:
     max_bytes: int = 20_000_000
     cache: Path | None = None
     use_cache: bool = False
+    # Where the check runs (mtqa.engines): "local" in this process, "ray" in a pool of Ray actors.
+    engine: str = "local"
+    ray_address: str | None = None  # None: start a local Ray instance; "auto", "HOST:PORT", "ray://HOST:PORT"
+    workers: int | None = None  # Ray actors; None: as many as the cluster's CPUs (and GPUs) allow
+    cpus_per_worker: float = 1.0
+    gpus_per_worker: float = 0.0
+    docs_per_task: int = 4  # documents a Ray actor scores per call
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -67,6 +75,23 @@ class Config:
             raise ConfigError("batch_tokens must be at least 1")
         if self.compute_type not in COMPUTE_TYPES:
             raise ConfigError(f"unknown compute_type {self.compute_type!r}; choose one of {', '.join(COMPUTE_TYPES)}")
+        self._check_engine()
+
+    def _check_engine(self) -> None:
+        if self.engine not in ENGINES:
+            raise ConfigError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
+        if self.ray_address is not None and not self.ray_address.strip():
+            raise ConfigError("--ray-address must not be empty (leave it out to start a local Ray instance)")
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError("--workers must be at least 1")
+        if not (math.isfinite(self.cpus_per_worker) and self.cpus_per_worker > 0):
+            raise ConfigError("--cpus-per-worker must be a number more than 0")
+        if not (math.isfinite(self.gpus_per_worker) and self.gpus_per_worker >= 0):
+            raise ConfigError("--gpus-per-worker must be a number, 0 or more")
+        if self.gpus_per_worker > 0 and self.device == "cpu":
+            raise ConfigError("--gpus-per-worker needs --device cuda (or auto): the workers would hold GPUs they never use")
+        if self.docs_per_task < 1:
+            raise ConfigError("docs_per_task must be at least 1")
 
     def with_overrides(self, **overrides: Any) -> "Config":
         """Apply CLI or API options; ``None`` means "not given" and keeps the current value."""
@@ -88,6 +113,14 @@ def _coerce(name: str, value: Any) -> Any:
         if not isinstance(value, (str, Path)):
             raise ConfigError(f"setting {name!r} must be a path, not {value!r}")
         return Path(value) if name != "profile" else str(value)
+    if name == "ray_address" and value is not None:
+        if not isinstance(value, str):
+            raise ConfigError(f"setting 'ray_address' must be str, not {value!r}")
+        return value.strip()
+    if name == "workers" and value is not None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"setting 'workers' must be int, not {value!r}")
+        return value
     if name == "signals":
         if isinstance(value, str):
             value = [s.strip() for s in value.split(",") if s.strip()]

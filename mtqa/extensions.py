@@ -6,6 +6,8 @@ library, and each stage imports an implementation only when a run uses it.
 
 - A signal is a module with ``SPEC`` (a ``mtqa.signals.base.SignalSpec``: version, model roles,
   metric rules for the default profile, help) and ``build(config, context)``.
+- An engine runs the check over a stream of documents and gives the reports back in input order:
+  ``Engine(config)`` with ``signature``, ``reports(items)`` and ``close()`` (``mtqa.engines.base``).
 - A translation backend is ``load_translator(located, context)``; a language-model backend is
   ``load_language_model(located, context)`` (``located`` is None for a backend that brings its own
   model, such as ``ngram``). ``auto`` tries the translation backends in
@@ -36,6 +38,12 @@ LANGUAGE_MODEL_BACKENDS: dict[str, str] = {
     "ngram": "mtqa.models.backends.ngram:load_language_model",  # offline: the model comes with pocketsphinx
 }
 OFFLINE_LANGUAGE_MODEL = "ngram"  # needs no located model; the fluency role falls back to it
+
+
+ENGINES: dict[str, str] = {  # where ``mtqa flags|score|check`` run the Checker
+    "local": "mtqa.engines.local:LocalEngine",
+    "ray": "mtqa.engines.ray:RayEngine",
+}
 
 
 def load(target: str) -> Any:

@@ -24,7 +24,7 @@ csv.field_size_limit(1 << 24)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mlqe", default="/work/shared/dev/mlqe-pe")
+    ap.add_argument("--mlqe", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev" / "mlqe-pe"))
     ap.add_argument("--article", default=None)
     args = ap.parse_args()
     if args.article:

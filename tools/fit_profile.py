@@ -1,6 +1,6 @@
 """Fit the built-in scoring profile on human judgements (``make fit``); re-runnable, deterministic.
 
-Data (kept outside the repository): MLQE-PE (``--mlqe``, default /work/shared/dev/mlqe-pe: English
+Data (kept outside the repository): MLQE-PE (``--mlqe``, default ../shared/dev/mlqe-pe beside the checkout: English
 machine translations from et, ne, ro, ru, si with direct-assessment scores), and DEMETR pairs
 (``data/dev/demetr-flores-pairs.tsv.gz``, a held-out check). Features come from mtqa itself: every
 text is scored on the ``--lines`` path (``mtqa.evaluation.drivers.score_texts``) with the model-free
@@ -107,7 +107,7 @@ def boot(x, y, n=1000, seed=0):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mlqe", default="/work/shared/dev/mlqe-pe")
+    ap.add_argument("--mlqe", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev" / "mlqe-pe"))
     ap.add_argument("--demetr", default=str(ROOT / "data/dev/demetr-flores-pairs.tsv.gz"))
     ap.add_argument("--out", default=str(ROOT / "mtqa/scoring/default-profile.toml"))
     ap.add_argument("--cache", default=str(ROOT / ".cache/fit"))

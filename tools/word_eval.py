@@ -69,7 +69,7 @@ def figures(y: np.ndarray, p: np.ndarray, sent: np.ndarray, resamples: int = 500
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mlqe", default="/work/shared/dev/mlqe-pe")
+    ap.add_argument("--mlqe", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev" / "mlqe-pe"))
     ap.add_argument("--split", default="dev")
     ap.add_argument("--suspects-only", action="store_true", help="leave the detectors' flag spans out")
     args = ap.parse_args()

@@ -31,7 +31,8 @@ from mtqa.cli.batch import (
 )
 from mtqa.cli.common import build_config, cache_options, fail
 from mtqa.config import ConfigError
-from mtqa.extensions import SIGNALS
+from mtqa.engines.base import EngineError
+from mtqa.extensions import ENGINES, SIGNALS
 from mtqa.ingest.sources import InputError, Source, expand_paths, read_document, read_feed
 from mtqa.report import FORMATS, View, make_writer
 from mtqa.scoring.gate import FAIL_ON, Gate
@@ -61,6 +62,15 @@ ColorOpt = typer.Option(None, "--color/--no-color", help="Force colour on or off
 ResumeOpt = typer.Option(False, "--resume", help="With --format jsonl -o FILE: skip articles already in FILE and append the rest.")
 FluencyModelOpt = typer.Option(None, "--fluency-model", help="Language model for fluency: a registry role, a model directory or a cached hub id.")
 SlorOpt = typer.Option(None, "--slor/--no-slor", help="Fluency as SLOR: LM log-prob minus unigram log-prob per token.")
+EngineOpt = typer.Option(None, "--engine", help=f"Where the check runs: {', '.join(ENGINES)} (ray: a pool of Ray actors, "
+                         "pip install 'mtqa[ray]'; default local).")
+RayAddressOpt = typer.Option(None, "--ray-address", help="With --engine ray: join this Ray cluster (auto, HOST:PORT, "
+                             "ray://HOST:10001) instead of starting a local instance.")
+WorkersOpt = typer.Option(None, "--workers", help="With --engine ray: Ray actors, each with its own models "
+                          "(default: as many as the CPUs, and GPUs, allow).")
+CpusPerWorkerOpt = typer.Option(None, "--cpus-per-worker", help="With --engine ray: CPUs each actor reserves (default 1).")
+GpusPerWorkerOpt = typer.Option(None, "--gpus-per-worker", help="With --engine ray: GPUs each actor reserves "
+                                "(default 0; needs --device cuda).")
 OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
 
 
@@ -122,7 +132,11 @@ def output_stream(path: Optional[Path], fmt: str, append: bool = False) -> Itera
 
 def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gate, show_all: bool,
         color: Optional[bool], feed: bool, config_options: dict, resume: bool = False) -> Tally:
-    """Check every input and stream it to the writer; returns how the batch went."""
+    """Check every input and stream it to the writer; returns how the batch went.
+
+    The engine (``--engine``: local, or a Ray actor pool) checks; this function reads the inputs,
+    writes the reports in input order as they come, and counts them, the same for every engine.
+    """
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if resume and (fmt != "jsonl" or output is None):
@@ -145,26 +159,40 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
             if len(head) > 1:
                 typer.echo(safe_line(Tally(errors=len(head), skipped=len(done)).summary(kind == "check")), err=True)
             raise typer.Exit(2)
-        from mtqa.pipeline import Checker
+        from mtqa.engines import open_engine
 
-        checker = Checker(config)
-        if finished is not None:
-            check_signature(output, finished, checker.signature)
-    except (InputError, ConfigError, ProfileError, ResumeError) as exc:
+        engine = open_engine(config)
+    except (InputError, ConfigError, ProfileError, ResumeError, EngineError) as exc:
         raise fail(str(exc)) from None
     except SignalUnavailable as exc:
         fix = f"; {exc.fix}" if exc.fix else ""
         raise fail(f"{exc.name}: {exc.reason}{fix}") from None
 
     tally.skipped = len(done)
-    view = View(kind=kind, show_all=show_all, gate=gate, color=color)
-    total = 0 if feed else len(sources) - len(done)
     try:
-        with stop_on_sigterm(), output_stream(output, fmt, append=resume) as out, \
+        if finished is not None:
+            try:
+                check_signature(output, finished, engine.signature)
+            except ResumeError as exc:
+                raise fail(str(exc)) from None
+        write_reports(engine.reports(chain(head, items)), kind, fmt, output, gate, show_all, color, resume,
+                      tally, total=0 if feed else len(sources) - len(done))
+    finally:
+        engine.close()
+    if tally.checked + tally.errors + tally.skipped > 1:
+        typer.echo(tally.summary(kind == "check"), err=True)
+    return tally
+
+
+def write_reports(reports: Iterator[DocumentReport], kind: str, fmt: str, output: Optional[Path], gate: Gate,
+                  show_all: bool, color: Optional[bool], append: bool, tally: Tally, total: int) -> None:
+    """Write each report as it comes, count it, and advance the progress bar."""
+    view = View(kind=kind, show_all=show_all, gate=gate, color=color)
+    try:
+        with stop_on_sigterm(), output_stream(output, fmt, append=append) as out, \
                 progress(total, fmt, output) as advance:
             writer = make_writer(fmt, out, view)
-            for item in chain(head, items):
-                report = item if isinstance(item, DocumentReport) else checker.check_or_report(item)
+            for report in reports:
                 writer.add(report)
                 count(report, tally, gate if kind == "check" else None)
                 advance()
@@ -173,14 +201,14 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
         if output is None and exc.errno == errno.EPIPE:
             raise  # the reader of stdout went away: the console script ends quietly
         raise fail(f"{output or 'output'}: cannot write ({exc.strerror or exc})") from None
-    except KeyboardInterrupt as exc:
+    except (KeyboardInterrupt, EngineError) as exc:
         done_count = tally.checked + tally.errors
         kept = f"; the finished ones are in {output} (rerun with --resume)" if fmt == "jsonl" and output else ""
+        if isinstance(exc, EngineError):
+            typer.echo(f"mtqa: error: {safe_line(str(exc))} after {done_count} articles{kept}", err=True)
+            raise typer.Exit(2) from None
         typer.echo(f"mtqa: interrupted after {done_count} articles{kept}", err=True)
         raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
-    if tally.checked + tally.errors + tally.skipped > 1:
-        typer.echo(tally.summary(kind == "check"), err=True)
-    return tally
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -228,6 +256,9 @@ SHARED_OPTIONS: dict[str, tuple[Any, Any]] = {
     "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "color": (Optional[bool], ColorOpt),
     "resume": (bool, ResumeOpt), "offline": (Optional[bool], OfflineOpt),
     "cache": (Optional[Path], CacheOpt), "no_cache": (bool, NoCacheOpt),
+    "engine": (Optional[str], EngineOpt), "ray_address": (Optional[str], RayAddressOpt),
+    "workers": (Optional[int], WorkersOpt), "cpus_per_worker": (Optional[float], CpusPerWorkerOpt),
+    "gpus_per_worker": (Optional[float], GpusPerWorkerOpt),
 }
 
 

@@ -58,3 +58,12 @@ def test_lm_scores_do_not_depend_on_the_budget(budgets):
         for x, y in zip(other, runs[0]):
             assert x.tokens == y.tokens and x.offsets == y.offsets
             assert x.logprobs == pytest.approx(y.logprobs, abs=1e-5)
+
+
+@pytest.mark.parametrize("omp, expected", [("1", (1, 1)), ("4", (2, 2)), ("6", (2, 3))])
+def test_ct2_threads_follow_the_cores_a_worker_is_given(monkeypatch, omp, expected):
+    """A Ray actor with N CPUs gets OMP_NUM_THREADS=N: CTranslate2 must not use every core of the node."""
+    from mtqa.models.backends.ct2 import thread_counts
+
+    monkeypatch.setenv("OMP_NUM_THREADS", omp)
+    assert thread_counts() == expected

@@ -40,12 +40,24 @@ def compute_type_for(device: str, requested: str = "auto") -> str:
     return "float16" if device == "cuda" else "int8"
 
 
+def available_cores() -> int:
+    """Cores this process should use: ``OMP_NUM_THREADS`` when set (Ray sets it to an actor's CPUs,
+    so workers sharing a machine do not oversubscribe it), else the cores it may run on."""
+    env = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def thread_counts(cores: int | None = None) -> tuple[int, int]:
     """(inter_threads, intra_threads): two batches in parallel, the remaining cores inside each.
 
     On 2 cores, two single-threaded workers beat one two-threaded worker (small GEMMs scale badly).
     """
-    cores = cores or os.cpu_count() or 1
+    cores = cores or available_cores()
     inter = 2 if cores >= 2 else 1
     return inter, max(1, cores // inter)
 
