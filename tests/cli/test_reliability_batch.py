@@ -75,8 +75,10 @@ def test_json_file_appears_whole_or_not_at_all(cli, tmp_path, monkeypatch):
 
 # The child checks three articles, then, inside the fourth, says "ready" on stdout and waits: the
 # test signals only then, so the signal always lands mid-batch with exactly three articles written.
+# (A shell starts background jobs with SIGINT ignored; the child restores Python's Ctrl-C handler.)
 STOP_AT_FOURTH = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as in a terminal, even when started in the background
 import mtqa.pipeline
 real = mtqa.pipeline.Checker.check_document
 seen = []
