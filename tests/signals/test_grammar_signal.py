@@ -57,3 +57,15 @@ def test_missing_library_is_a_clear_skip(monkeypatch):
     with pytest.raises(SignalUnavailable) as info:
         grammar.build(None, None)
     assert info.value.reason == "link-grammar not installed" and "python3-link-grammar" in info.value.fix
+
+
+@needs_lg
+def test_a_wire_dateline_is_not_read_as_broken_grammar(signal):
+    for text in ("HAMBURG (dpa) - The port authority said on Monday that traffic had recovered.",
+                 "NEW YORK (AP) – Shares of the carmaker fell sharply in early trading.",
+                 "VIENNA: The chancellor will meet the regional governors next week."):
+        assert signal.score([sentence(text)])[0].flags == (), text
+    garbled = "HAMBURG (dpa) - The minister said the newspaper that the government the farmers help would."
+    result = signal.score([sentence(garbled)])[0]
+    assert [f.code for f in result.flags] == ["no-parse"]
+    assert all(garbled[s.start:s.end] == s.text and s.start > len("HAMBURG (dpa) - ") for s in result.suspects)
