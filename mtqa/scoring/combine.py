@@ -164,10 +164,7 @@ def _combine_fitted_score(
         risks += [profile.flag_risk.get(f.severity, 0.0) for f in flags if f"flags.{f.severity}" not in cal.features]
         flags += metric_flags
         if p >= cal.threshold and not any(f.severity in ("major", "minor") for f in flags):
-            severity = "major" if p >= cal.major_threshold else "minor"
-            suspects = [s for res in signals.values() for s in res.suspects]
-            start, end = _suspect_span(sentence, suspects, profile.max_suspects)
-            flags.append(Flag("calibrated-risk", _calibrated_message(cal, signals, p), severity, start, end))
+            flags.append(_calibrated_flag(sentence, signals, profile, p))
         score = 100.0 * (1.0 - p)
         for r in risks:
             score *= 1.0 - r
@@ -195,18 +192,24 @@ def _combine_calibrated(
         p = cal.probability(signal_features(signals))
         flags = [f for res in signals.values() for f in res.flags]
         if p >= cal.threshold:
-            severity = "major" if p >= cal.major_threshold else "minor"
             if not any(f.severity in ("major", "minor") for f in flags):
-                suspects = [s for res in signals.values() for s in res.suspects]
-                start, end = _suspect_span(sentence, suspects, profile.max_suspects)
-                flags.append(Flag("calibrated-risk", _calibrated_message(cal, signals, p), severity,
-                                  start, end))
+                flags.append(_calibrated_flag(sentence, signals, profile, p))
         else:
             flags = [replace(f, severity="info") if f.severity in ("major", "minor") else f for f in flags]
         flags.sort(key=lambda f: (f.start, f.end, f.code))
         score = round(100.0 * (1.0 - p), 2)
         scored.append(SentenceScore(sentence, score, severity_of(flags), tuple(flags), signals))
     return scored
+
+
+def _calibrated_flag(sentence: Sentence, signals: Mapping[str, SignalResult], profile: Profile, p: float) -> Flag:
+    """The fit's own flag, over the worst suspects, for a sentence no detector flagged."""
+    cal = profile.calibrated
+    assert cal is not None
+    severity = "major" if p >= cal.major_threshold else "minor"
+    suspects = [s for res in signals.values() for s in res.suspects]
+    start, end = _suspect_span(sentence, suspects, profile.max_suspects)
+    return Flag("calibrated-risk", _calibrated_message(cal, signals, p), severity, start, end)
 
 
 def _calibrated_message(cal: Calibrated, signals: Mapping[str, SignalResult], p: float) -> str:
