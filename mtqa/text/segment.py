@@ -5,7 +5,8 @@ a headline, cross-headings, paragraphs, bullets, and junk (credits, captions, si
 web leftovers, repeated headlines) each on lines of their own. Junk, titles and headings become one
 segment each; body paragraphs are split into sentences by spaCy's parser (abbreviations, quotes and
 ellipses are its strength), and only at a break that follows terminal punctuation, so a garbled
-sentence is never cut in the middle. A sentence never crosses a blank line.
+sentence is never cut in the middle. A sentence never crosses a blank line, except where page
+markup split it (``mtqa.text.markupsplit``: the piece before stops mid-sentence, the next goes on).
 
 ``segment_lines`` takes every non-empty line as one sentence (for lists of segments such as
 translation-memory exports).
