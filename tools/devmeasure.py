@@ -2,8 +2,9 @@
 
     python tools/devmeasure.py build-table   # derive the oddity table from the training split
     python tools/devmeasure.py measure       # print the figures (held-out split only)
-    python tools/devmeasure.py detectors [REALWORLD_DIR] [MLQE_DIR]
+    python tools/devmeasure.py detectors [REALWORLD_DIR] [MLQE_DIR] [--train]
                                              # hits and precision per flag code: real pages, MLQE-PE dev
+                                             # (--train: MLQE-PE train only, for codes rare on dev)
 
 The detector table decides each detector's default severity (README, Detectors): on the labelled
 real pages (``../shared/dev/realworld`` by default), units flagged by each code that are garbled,
@@ -196,21 +197,21 @@ def detectors_realworld(folder: Path) -> None:
         print(f"{code:34s} {c['garbled']:7d} {c['ok']:4d} {c['awkward']:7d}  {wilson(c['garbled'], n)}")
 
 
-def read_mlqe(folder: Path) -> list[dict[str, str]]:
+def read_mlqe(folder: Path, split: str = "dev") -> list[dict[str, str]]:
     rows = []
-    for path in sorted(folder.glob("*-dev.tsv")):
+    for path in sorted(folder.glob(f"*-{split}.tsv")):
         with path.open(encoding="utf-8") as fh:
             rows += list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     return rows
 
 
-def detectors_mlqe(folder: Path) -> None:
+def detectors_mlqe(folder: Path, split: str = "dev") -> None:
     """Per flag code of rules and grammar: how many MLQE-PE dev sentences it flags, and how many of
     those humans judged bad, against the base rate. Every sentence is its own article."""
     from mtqa.config import Config
     from mtqa.signals import grammar
 
-    rows = read_mlqe(folder)
+    rows = read_mlqe(folder, split)
     rules = RulesSignal()
     try:
         parser = grammar.build(Config(), None)
@@ -231,7 +232,7 @@ def detectors_mlqe(folder: Path) -> None:
         for code in {f.code for res in results for f in res.flags if f.severity != "info"}:
             hits[code].append(i)
     n = len(rows)
-    print(f"\n== MLQE-PE dev ({n} sentences, {time.perf_counter() - t0:.0f} s): sentences flagged per code ==")
+    print(f"\n== MLQE-PE {split} ({n} sentences, {time.perf_counter() - t0:.0f} s): sentences flagged per code ==")
     print(f"base rate: DA < 50 {wilson(sum(bad_da), n)};  HTER >= 0.3 {wilson(sum(bad_hter), n)}")
     print(f"{'code':34s} {'flagged':>7s}  DA < 50 among flagged        HTER >= 0.3 among flagged")
     for code, idx in sorted(hits.items(), key=lambda kv: -len(kv[1])):
@@ -245,13 +246,16 @@ def main(argv: list[str]) -> int:
         build_table()
         return 0
     if argv[:1] == ["detectors"]:
-        realworld = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "dev" / "realworld"
-        mlqe = Path(argv[2]) if len(argv) > 2 else ROOT.parent / "shared" / "dev" / "mlqe-pe"
-        detectors_realworld(realworld)
-        detectors_mlqe(mlqe)
+        split = "train" if "--train" in argv else "dev"
+        args = [a for a in argv[1:] if a != "--train"]
+        realworld = Path(args[0]) if args else ROOT.parent / "shared" / "dev" / "realworld"
+        mlqe = Path(args[1]) if len(args) > 1 else ROOT.parent / "shared" / "dev" / "mlqe-pe"
+        if split == "dev":
+            detectors_realworld(realworld)
+        detectors_mlqe(mlqe, split)
         return 0
     if argv[:1] not in (["measure"], []):
-        print("usage: python tools/devmeasure.py [build-table|measure|detectors [REALWORLD MLQE]]", file=sys.stderr)
+        print("usage: python tools/devmeasure.py [build-table|measure|detectors [REALWORLD MLQE] [--train]]", file=sys.stderr)
         return 2
     signal = RulesSignal()
     measure_seed(signal)
