@@ -3,7 +3,8 @@
 - ``pronoun-person``: "we"/"you"/"I" outside any quotation in reported prose (German "man", "Sie"
   and "sie" mistranslated); questions and names such as "United We Stand" are left alone.
 - ``pronoun-gender``: he/she that disagrees with the only person the context names (first names
-  carry gender; the article names its people). Minor until measured on more pages.
+  carry gender; the article names its people). Minor: on MLQE-PE train 61 % of the sentences it
+  flags were post-edited, against a base rate of 59 %.
 - ``fused-words``: words run together by lost spaces or markup ("launchesThe", "bInterior",
   "assuredthat", "word.Word").
 - ``lost-preposition``: "said the newspaper that …" / "said X, the news agency": "say" cannot take
@@ -14,7 +15,7 @@
   finite that-clause without a subject.
 
 Each takes the sentence text (and the spaCy doc where it needs one) and returns ``Finding``s with
-sentence-relative spans. Severities follow the precision measured on real pages (README, Detectors).
+sentence-relative spans. Severities follow the measured precision (README, Detectors).
 """
 
 from __future__ import annotations
