@@ -1,7 +1,16 @@
-"""Development figures for the model-free tier: seed article, DEMETR pairs, speed.
+"""Development figures for the model-free tier: seed article, DEMETR pairs, speed, and each detector.
 
     python tools/devmeasure.py build-table   # derive the oddity table from the training split
     python tools/devmeasure.py measure       # print the figures (held-out split only)
+    python tools/devmeasure.py detectors [REALWORLD_DIR] [MLQE_DIR] [--train]
+                                             # hits and precision per flag code: real pages, MLQE-PE dev
+                                             # (--train: MLQE-PE train only, for codes rare on dev)
+
+The detector table decides each detector's default severity (README, Detectors): on the labelled
+real pages (``../shared/dev/realworld`` by default), units flagged by each code that are garbled,
+ok or awkward; on MLQE-PE dev (``../shared/dev/mlqe-pe``, five X→English pairs, every sentence its
+own one-sentence article), the share of the sentences a code flags that humans judged bad (DA
+below 50, HTER at least 0.3) against the base rate of all sentences.
 
 Split: DEMETR items are numbered by their FLORES sentence (``demetr:N:perturbation``). Odd N is
 the training split: only its *good* sentences are used, to count tag bigrams and arcs of clean
@@ -153,12 +162,100 @@ def measure_speed(signal: RulesSignal, n: int = 1000) -> None:
     print(f"\n== speed ==\nrules signal: {len(texts)} sentences ({words} words) in {dt:.2f} s")
 
 
+def wilson(k: int, n: int) -> str:
+    from mtqa.evaluation.metrics import proportion
+
+    p = proportion(k, n)
+    if not n:
+        return f"{k}/{n}"
+    low, high = p["low"], p["high"]
+    return f"{k}/{n} = {100 * k / n:.0f} % [{100 * low:.0f}, {100 * high:.0f}]"
+
+
+def detectors_realworld(folder: Path) -> None:
+    """Per flag code (any severity, major/minor only): units flagged on the labelled real pages."""
+    import tempfile
+
+    from mtqa.config import Config
+    from mtqa.evaluation.realworld import eval_realworld
+
+    with tempfile.TemporaryDirectory() as empty:  # no models: the model-free tier
+        result = eval_realworld(str(folder), Config(models_dir=Path(empty)), resamples=10)
+    tally: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for article in result["articles"].values():
+        for unit in article["units"]:
+            if unit["label"] not in ("garbled", "ok", "awkward") or unit["markup_split"]:
+                continue
+            for code in {c.split(":")[0] for c in unit["flag_codes"]}:
+                tally[code][unit["label"]] += 1
+            for code in unit["flag_codes"]:
+                tally[code][unit["label"]] += 1
+    print(f"\n== real pages ({folder}, model-free tier): units flagged per code ==")
+    print(f"{'code':34s} {'garbled':>7s} {'ok':>4s} {'awkward':>7s}  strict precision [95% CI]")
+    for code, c in sorted(tally.items(), key=lambda kv: -sum(kv[1].values())):
+        n = sum(c.values())
+        print(f"{code:34s} {c['garbled']:7d} {c['ok']:4d} {c['awkward']:7d}  {wilson(c['garbled'], n)}")
+
+
+def read_mlqe(folder: Path, split: str = "dev") -> list[dict[str, str]]:
+    rows = []
+    for path in sorted(folder.glob(f"*-{split}.tsv")):
+        with path.open(encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return rows
+
+
+def detectors_mlqe(folder: Path, split: str = "dev") -> None:
+    """Per flag code of rules and grammar: how many MLQE-PE dev sentences it flags, and how many of
+    those humans judged bad, against the base rate. Every sentence is its own article."""
+    from mtqa.config import Config
+    from mtqa.signals import grammar
+
+    rows = read_mlqe(folder, split)
+    rules = RulesSignal()
+    try:
+        parser = grammar.build(Config(), None)
+    except Exception as exc:  # noqa: BLE001 - reported, the rules still measured
+        print(f"grammar skipped: {exc}")
+        parser = None
+    bad_da = [float(r["da_mean"]) < 50 for r in rows]
+    bad_hter = [float(r["hter"]) >= 0.3 for r in rows]
+    hits: dict[str, list[int]] = collections.defaultdict(list)
+    t0 = time.perf_counter()
+    for i, r in enumerate(rows):
+        sent = [_sentence(r["mt"], 0, "body", 0, r["id"])]
+        results = rules.score(sent)
+        if parser is not None:
+            results += parser.score(sent)
+        for code in {f"{f.code}:{f.severity}" for res in results for f in res.flags if f.severity != "info"}:
+            hits[code].append(i)
+        for code in {f.code for res in results for f in res.flags if f.severity != "info"}:
+            hits[code].append(i)
+    n = len(rows)
+    print(f"\n== MLQE-PE {split} ({n} sentences, {time.perf_counter() - t0:.0f} s): sentences flagged per code ==")
+    print(f"base rate: DA < 50 {wilson(sum(bad_da), n)};  HTER >= 0.3 {wilson(sum(bad_hter), n)}")
+    print(f"{'code':34s} {'flagged':>7s}  DA < 50 among flagged        HTER >= 0.3 among flagged")
+    for code, idx in sorted(hits.items(), key=lambda kv: -len(kv[1])):
+        k = len(idx)
+        print(f"{code:34s} {k:7d}  {wilson(sum(bad_da[i] for i in idx), k):28s} "
+              f"{wilson(sum(bad_hter[i] for i in idx), k)}")
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["build-table"]:
         build_table()
         return 0
+    if argv[:1] == ["detectors"]:
+        split = "train" if "--train" in argv else "dev"
+        args = [a for a in argv[1:] if a != "--train"]
+        realworld = Path(args[0]) if args else ROOT.parent / "shared" / "dev" / "realworld"
+        mlqe = Path(args[1]) if len(args) > 1 else ROOT.parent / "shared" / "dev" / "mlqe-pe"
+        if split == "dev":
+            detectors_realworld(realworld)
+        detectors_mlqe(mlqe, split)
+        return 0
     if argv[:1] not in (["measure"], []):
-        print("usage: python tools/devmeasure.py [build-table|measure]", file=sys.stderr)
+        print("usage: python tools/devmeasure.py [build-table|measure|detectors [REALWORLD MLQE] [--train]]", file=sys.stderr)
         return 2
     signal = RulesSignal()
     measure_seed(signal)

@@ -158,6 +158,8 @@ def _article(report: DocumentReport, text: str, rows: list[Row]) -> dict:
             "any_junk": any(sentences[i].sentence.kind in JUNK_KINDS for i in linked),
             "kinds": sorted({sentences[i].sentence.kind for i in linked}),
             "codes": sorted({f.code for i in linked for f in sentences[i].flags}),
+            "flag_codes": sorted({f"{f.code}:{f.severity}" for i in linked for f in sentences[i].flags
+                                  if f.severity in ("major", "minor")}),
         })
     title_rows = {id(r) for r in rows if r.label == "title"}
     titled = [i for i, s in enumerate(sentences) if s.sentence.kind == "title"]

@@ -16,14 +16,22 @@ from mtqa.types import DocumentReport, Flag, SentenceScore
 SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}
 
 # What each flag code means, for SARIF rule help and HTML tooltips: the signals declare their own
-# (``SignalSpec.flag_help``); these are the codes of the scoring and the gate. Codes not listed
-# anywhere (new detectors) still get a rule, described by their first message.
+# (``SignalSpec.flag_help``); these are the codes of the scoring and the gate. Every code the
+# package can emit has an entry (tests/signals/test_flag_help.py); an unknown code (a profile's own
+# metric rule) still gets a rule, described by its first message.
 RULE_HELP: dict[str, tuple[str, str]] = {
     "gate": (
         "The article failed the quality gate",
         (
             "mtqa check failed this article: too many flagged sentences, a flag at or above the "
             "--fail-on severity, a score below --min-score, or junk left in with --fail-on-junk."
+        ),
+    ),
+    "calibrated-risk": (
+        "The fitted profile's risk is high",
+        (
+            "No detector fired, but the profile fitted on human judgements puts the probability that "
+            "the sentence needs repair above its precision-chosen threshold. Worth a second look."
         ),
     ),
     "low-score": (

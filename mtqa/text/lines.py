@@ -51,7 +51,12 @@ DATETIME = re.compile(r"\b\d{1,2}[.:/]\d{1,2}(?:[.:/]\d{2,4})?\b|\b\d{4}\b|\b\d{
 GLUED_CREDIT = re.compile(r"(?:[.!?]|\s)(?:Image|Photo|Picture|Foto|Bild|Credit|Source)s?\s*:\s*[^.!?]{1,40}$")
 # "FIRSTNAME LASTNAME / AGENCY Caption…" at the start of a line
 LEADING_CREDIT = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ'-]+\s+){1,3}/\s*[A-Z][A-Za-z-]+\b")
+# "Topic: headline": the kicker of a related-article teaser
+KICKER = re.compile(r"[^:]{2,30}:\s+\S")
 CONTINUATION = re.compile(r"[\"'“„‘«]?[a-zäöüß]")  # a line going on with the sentence before it
+# a line that stops on one of these was cut off mid-sentence; headings do not end this way
+DANGLING = frozenset("""a an the and or but of to in on at by for with without from that which who as than if
+into its their about after before between during against through""".split())
 PROSE_WORDS = 12
 PROSE_STOPWORDS = 0.22
 TITLE_MAX_WORDS = 40
@@ -238,13 +243,19 @@ def classify(texts: Sequence[str]) -> list[Verdict] | None:
         elif i > last and not TERMINAL.search(t):
             out.append(Verdict("junk", "page footer (after the article)"))
         elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS) \
+                and t.split()[-1].lower() not in DANGLING \
                 and not (i + 1 < n and CONTINUATION.match(texts[i + 1])):  # else a sentence split by markup
             out.append(Verdict("heading"))
         else:
             out.append(Verdict("body"))
-    # a short line next to a byline inside the article is a teaser or the author's bio
+    # a short line next to a byline inside the article is a teaser or the author's bio; but a
+    # heading right after a name (a credit or an author's sign-off) that opens a paragraph heads it
+    name = [b.startswith("name line") for b in bad]
     for i in range(first, last + 1):
         if out[i].kind in ("heading", "body") and not prose[i]:
-            if any(0 <= j < n and bad[j].startswith("name line") for j in (i - 1, i + 1)):
+            if out[i].kind == "heading" and i > 0 and name[i - 1] and i + 1 < n and like[i + 1] \
+                    and not name[i + 1] and not KICKER.match(texts[i]):
+                continue
+            if any(0 <= j < n and name[j] for j in (i - 1, i + 1)):
                 out[i] = Verdict("junk", "teaser or author bio next to a byline")
     return out

@@ -5,7 +5,8 @@ a headline, cross-headings, paragraphs, bullets, and junk (credits, captions, si
 web leftovers, repeated headlines) each on lines of their own. Junk, titles and headings become one
 segment each; body paragraphs are split into sentences by spaCy's parser (abbreviations, quotes and
 ellipses are its strength), and only at a break that follows terminal punctuation, so a garbled
-sentence is never cut in the middle. A sentence never crosses a blank line.
+sentence is never cut in the middle. A sentence never crosses a blank line, except where page
+markup split it (``mtqa.text.markupsplit``: the piece before stops mid-sentence, the next goes on).
 
 ``segment_lines`` takes every non-empty line as one sentence (for lists of segments such as
 translation-memory exports).
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from mtqa.text import junk
+from mtqa.text import junk, markupsplit
 from mtqa.text import lines as page_lines
 from mtqa.types import Document, Sentence
 
@@ -117,6 +118,15 @@ def classify_lines(lines: list[Line]) -> list[tuple[str, str | None]]:
     return kinds
 
 
+def glue_markup_splits(lines: list[Line], kinds: list[tuple[str, str | None]]) -> set[int]:
+    """Lines that continue a sentence page markup split (``mtqa.text.markupsplit``); they and the
+    lines they continue become body text."""
+    glued = markupsplit.glue([ln.text for ln in lines], kinds)
+    for i in glued:
+        kinds[i] = kinds[i - 1] = ("body", None)
+    return glued
+
+
 def _apply_page_shape(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
     """The page-level classifier (``mtqa.text.lines``) decides the lines the line classifiers left as
     text: boilerplate by shape and position, the headline by shape, cross-headings inside the article."""
@@ -174,10 +184,7 @@ def _mark_duplicates(lines: list[Line], kinds: list[tuple[str, str | None]]) -> 
 _INNER_SENTENCE_END = re.compile(r"[a-z\d]{2,}[\"”’»)]?[.!?…]+[\"”’»)]?\s+\S")
 
 
-# A line that stops on one of these was cut off mid-sentence; headlines do not end this way.
-_DANGLING = frozenset(
-    "a an the and or but of to in on at by for with from that which who as than if into its their".split()
-)
+_DANGLING = page_lines.DANGLING  # a line that stops on one of these was cut off mid-sentence
 
 
 def _is_headline_shaped(text: str, max_words: int) -> bool:
@@ -214,13 +221,15 @@ def _mark_title_and_headings(lines: list[Line], kinds: list[tuple[str, str | Non
 # ---- paragraphs → sentences ------------------------------------------------------------------
 
 
-def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[list[int]]:
+def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]],
+              glued: set[int] = frozenset()) -> list[list[int]]:
     """Consecutive body lines that belong to one paragraph of running text.
 
     A line break continues the paragraph (hard-wrapped copy) unless the line before ends a sentence
     or a colon, or the new line is a bullet; a blank line always ends it. A block whose lines mostly
     end a sentence puts one paragraph on each line (pages without blank lines), so an unpunctuated
-    heading there stands alone.
+    heading there stands alone. A ``glued`` line (a sentence split by page markup) always continues
+    the line before it.
     """
     blocks: dict[int, list[str]] = {}
     for line in lines:
@@ -231,7 +240,7 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[li
         if kinds[i][0] != "body":
             continue
         prev = i - 1
-        joins = (
+        joins = (runs and runs[-1][-1] == prev and i in glued) or (
             runs and runs[-1][-1] == prev and _same_block(lines, i, prev)
             and (not per_line[line.block] or page_lines.CONTINUATION.match(line.text))
             and not TERMINAL.search(lines[prev].text) and not lines[prev].text.endswith(":")
@@ -352,13 +361,14 @@ def segment(doc: Document) -> list[Sentence]:
     text = doc.text
     lines = content_lines(text)
     kinds = classify_lines(lines)
+    glued = glue_markup_splits(lines, kinds)
     spans: list[Span] = []
     for i, (kind, reason) in enumerate(kinds):
         if kind != "body":
             spans.append((lines[i].start, lines[i].end, kind, reason))
 
     paragraphs = []
-    for run in body_runs(lines, kinds):
+    for run in body_runs(lines, kinds, glued):
         start, end = lines[run[0]].start, lines[run[-1]].end
         tail = junk.trailing_signoff(text[start:end])
         if tail is not None:

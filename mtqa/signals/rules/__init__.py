@@ -15,6 +15,7 @@ from mtqa.signals.base import SignalSpec, SignalUnavailable
 from mtqa.signals.rules import characters, lexical, prose, repetition, surface, syntax, typography
 from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.help import FLAG_HELP
 from mtqa.signals.rules.oddity import default_table
 from mtqa.text.nlp import PipelineMissing, english, pipeline_name
 from mtqa.types import Sentence, SignalResult
@@ -30,6 +31,7 @@ HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax cou
 SPEC = SignalSpec(
     name="rules", version="1",
     summary="deterministic detectors (grammar, untranslated words, typography, mojibake) on the spaCy parse",
+    flag_help=FLAG_HELP,
 )
 
 

@@ -55,7 +55,7 @@ def foreign_script(text: str) -> list[Finding]:
         letters = [c for c in m.group() if c.isalpha()]
         if letters and not any(_script(c) in _LATIN_SCRIPTS for c in letters):
             out.append(Finding("foreign-script", f"{m.group()!r} is not in the Latin alphabet: an untranslated word",
-                               "major", m.start(), m.end()))
+                               "minor", m.start(), m.end()))
     return _merge_adjacent(out, text)
 
 

@@ -21,8 +21,6 @@ ALLOWED = {
 }
 # Names of people and places: German spelling is correct English there.
 NAME_ENTITIES = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
-# The parser often takes a capitalised German noun ("Vorstand") for an organisation or a product.
-WEAK_ENTITIES = {"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 _GERMAN_LETTERS = re.compile(r"[äöüß]", re.IGNORECASE)
 MARGIN = 1.0  # zipf points more frequent in the other language than in English
 SHORT_MARGIN = 3.0  # three-letter words ("und", "bis") must be far more frequent abroad
@@ -109,9 +107,6 @@ def untranslated(tokens, entity_of) -> list[Finding]:
         entity = entity_of(tok)
         if entity in NAME_ENTITIES:
             continue
-        # A proper noun or organisation may still be a German name the parser did not recognise.
-        severity = "minor" if tok.pos_ == "PROPN" or entity in WEAK_ENTITIES or (
-            tok.text[0].isupper() and tok.i > 0) else "major"
         start, end = tok.idx, tok.idx + len(tok.text)
         if compound:
             compound = compound.capitalize() if tok.i == 0 else compound
@@ -120,5 +115,5 @@ def untranslated(tokens, entity_of) -> list[Finding]:
         else:
             language = foreign_lean(tok.text)[1] if not _GERMAN_LETTERS.search(tok.text) else "German"
             out.append(Finding("untranslated", f"{tok.text!r} looks like an untranslated {language} word",
-                               severity, start, end))
+                               "major", start, end))
     return out

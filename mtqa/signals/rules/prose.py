@@ -3,7 +3,8 @@
 - ``pronoun-person``: "we"/"you"/"I" outside any quotation in reported prose (German "man", "Sie"
   and "sie" mistranslated); questions and names such as "United We Stand" are left alone.
 - ``pronoun-gender``: he/she that disagrees with the only person the context names (first names
-  carry gender; the article names its people). Minor until measured on more pages.
+  carry gender; the article names its people). Minor: on MLQE-PE train 61 % of the sentences it
+  flags were post-edited, against a base rate of 59 %.
 - ``fused-words``: words run together by lost spaces or markup ("launchesThe", "bInterior",
   "assuredthat", "word.Word").
 - ``lost-preposition``: "said the newspaper that …" / "said X, the news agency": "say" cannot take
@@ -14,7 +15,7 @@
   finite that-clause without a subject.
 
 Each takes the sentence text (and the spaCy doc where it needs one) and returns ``Finding``s with
-sentence-relative spans. Severities follow the precision measured on real pages (README, Detectors).
+sentence-relative spans. Severities follow the measured precision (README, Detectors).
 """
 
 from __future__ import annotations
@@ -111,12 +112,12 @@ def fused_words(text: str) -> list[Finding]:
         camel = re.fullmatch(r"([a-z]{2,})([A-Z][a-z]+)", tok)
         if camel and zipf_frequency(camel.group(1), "en") >= 3.0 and zipf_frequency(camel.group(2).lower(), "en") >= 3.0 \
                 and zipf_frequency(tok.lower(), "en") < 2.0:
-            out.append(Finding("fused-words", f"{tok!r}: two words run together", "major", *span,
+            out.append(Finding("fused-words", f"{tok!r}: two words run together", "minor", *span,
                                f"{camel.group(1)} {camel.group(2)}"))
             continue
         stray = re.fullmatch(r"([a-z])([A-Z][a-z]{2,})", tok)
         if stray and zipf_frequency(stray.group(2).lower(), "en") >= 3.0:
-            out.append(Finding("fused-words", f"{tok!r}: a stray letter glued to {stray.group(2)!r}", "major", *span,
+            out.append(Finding("fused-words", f"{tok!r}: a stray letter glued to {stray.group(2)!r}", "minor", *span,
                                stray.group(2)))
             continue
         if tok.isalpha() and tok.islower() and len(tok) >= 7 and zipf_frequency(tok, "en") == 0 \
@@ -124,7 +125,7 @@ def fused_words(text: str) -> list[Finding]:
             for cut in range(3, len(tok) - 2):
                 left, right = tok[:cut], tok[cut:]
                 if zipf_frequency(left, "en") >= 3.5 and zipf_frequency(right, "en") >= 5.0:
-                    out.append(Finding("fused-words", f"{tok!r}: '{left} {right}' run together", "major", *span,
+                    out.append(Finding("fused-words", f"{tok!r}: '{left} {right}' run together", "minor", *span,
                                        f"{left} {right}"))
                     break
     glued = re.search(r"\b[a-z]{3,}[.!?][A-Z][a-z]{2,}", text)
@@ -173,7 +174,7 @@ _CLOSED = frozenset({"ADV", "ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ", "PART
 def foreign_punctuation(text: str) -> list[Finding]:
     m = _CJK_PUNCT.search(text)
     if m and re.search(r"[A-Za-z]", text[max(0, m.start() - 3):m.end() + 3]):
-        return [Finding("foreign-punctuation", f"foreign punctuation {m.group()!r} in English text", "major", *m.span())]
+        return [Finding("foreign-punctuation", f"foreign punctuation {m.group()!r} in English text", "minor", *m.span())]
     return []
 
 
@@ -188,7 +189,7 @@ def midsentence_capital(doc) -> list[Finding]:
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
         if t.pos_ in _CLOSED and not t.ent_type_ and zipf_frequency(t.lower_, "en") >= 4.0 \
                 and t.lower_ not in ("the", "a", "an") and not (nxt is not None and nxt.text[:1].isupper()):
-            return [Finding("casing", f"{t.text!r} capitalised inside the sentence", "major", t.idx,
+            return [Finding("casing", f"{t.text!r} capitalised inside the sentence", "minor", t.idx,
                             t.idx + len(t.text), t.lower_)]
     return []
 
@@ -197,7 +198,7 @@ def verb_in_name(text: str) -> list[Finding]:
     """'Kramp-confirmed-Karrenbauer': an English verb form inside a hyphenated name."""
     m = re.search(r"\b[A-Z][a-z]+-([a-z]{4,}(?:ed|s))-[A-Z][a-z]+\b", text)
     if m and zipf_frequency(m.group(1), "en") >= 3.5:
-        return [Finding("fused-words", f"{m.group()!r}: a word inside a hyphenated name", "major", *m.span())]
+        return [Finding("fused-words", f"{m.group()!r}: a word inside a hyphenated name", "minor", *m.span())]
     return []
 
 

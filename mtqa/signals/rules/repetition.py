@@ -38,7 +38,7 @@ def repeated_words(text: str) -> list[Finding]:
             copies += 1
         start, end = tokens[i].start(), tokens[i + copies * hit - 1].end()
         phrase = text[start:tokens[i + hit - 1].end()]
-        out.append(Finding("repeated-words", f"{phrase!r} is repeated {copies} times in a row", "minor",
+        out.append(Finding("repeated-words", f"{phrase!r} is repeated {copies} times in a row", "major",
                            start, end, phrase))
         i += copies * hit
     return out

@@ -62,7 +62,7 @@ def dangling_preposition(doc) -> list[Finding]:
         if dangling_prep or dangling_article:
             out.append(Finding("dangling-preposition",
                                f"{tok.text!r} has no object before {nxt.text!r}: a word (often a name) is missing",
-                               "major", tok.idx, tok.idx + len(tok.text)))
+                               "minor", tok.idx, tok.idx + len(tok.text)))
     return out
 
 
@@ -77,7 +77,7 @@ def verbless_clause(doc) -> list[Finding]:
             end = max(t.idx + len(t.text) for t in head.subtree if not t.is_punct)
             out.append(Finding("verbless-clause",
                                f"the {tok.lower_!r} clause has no verb of its own: its meaning is lost",
-                               "major", tok.idx, end))
+                               "minor", tok.idx, end))
     for verb in doc:
         # Two subjects on one verb: the parser has glued a clause that lost its verb onto the next.
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")]
@@ -91,7 +91,7 @@ def verbless_clause(doc) -> list[Finding]:
                 and not any(t.is_punct for t in between):
             out.append(Finding("verbless-clause",
                                f"{subjects[0].text!r} and {subjects[1].text!r} share the verb {verb.text!r}: "
-                               "a verb is missing", "major", subjects[0].idx, verb.idx + len(verb.text)))
+                               "a verb is missing", "minor", subjects[0].idx, verb.idx + len(verb.text)))
     return out
 
 
@@ -212,7 +212,7 @@ def truncated(doc) -> list[Finding]:
         return []
     last = toks[-1]
     if last.tag_ in _TRAILING_FUNCTION_TAGS or last.text in (",", "-", "–"):
-        return [Finding("truncated", f"the sentence breaks off after {last.text!r}", "major",
+        return [Finding("truncated", f"the sentence breaks off after {last.text!r}", "minor",
                         last.idx, last.idx + len(last.text))]
     return []
 
