@@ -34,6 +34,8 @@ def codes(signal, text, kind="body"):
 @pytest.mark.parametrize("text, code, span", [
     ("According to a statement by, the ministry has not commented.", "dangling-preposition", "by"),
     ("The report of the, however, was never published.", "dangling-preposition", "the"),
+    ("The school, founded in 1701 as part of, is among the oldest in Europe.", "dangling-preposition", "of"),
+    ("Other bands such as, and are unknown outside the country.", "dangling-preposition", "as"),
     ("It is unclear whether the soldiers to which the agency is said to have actually paid money.",
      "verbless-clause", None),
     ("However, this has not yet replied to the letter.", "demonstrative-person", "this"),
@@ -71,6 +73,13 @@ def test_parse_detectors_find_their_pattern(signal, text, code, span):
     "The report, which the ministry published, contains errors.",
     "The plan was announced to the press on Friday.",
     "She informed the minister of the decision.",
+    "In the fourth game of group a, Mexico defeated France by two goals.",
+    "General Hans Weber, commander of Army Group A, was one of the critics of the plan.",
+    "Under Article 6 (1) (a), the rule applies to every member state.",
+    "The flag is very similar to, but is not related to, the flag of the city.",
+    "The cabinet is headed by, and in addition to, the prime minister has ten members.",
+    "He thought something like, “Well, that is the end of it.”",
+    "Scepticism may touch on all the things that people claim to be aware of, but in different ways.",
 ])
 def test_fluent_sentences_raise_no_flag(signal, text):
     assert codes(signal, text) == set()

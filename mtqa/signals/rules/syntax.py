@@ -48,7 +48,13 @@ _OBJECT_DEPS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "csubj", "advcl", "con
 
 
 def dangling_preposition(doc) -> list[Finding]:
-    """A preposition or article followed straight by a clause break: its object (often a name) is lost."""
+    """A preposition or article followed straight by a clause break: its object (often a name) is lost.
+
+    English that has the same shape is left alone: a letter used as a label ("group a,", "(a),"), a
+    preposition shared by two phrases ("similar to, but not part of, the union"), one that
+    introduces a quotation ("something like, “Well …”"), and one stranded at the end of a relative
+    clause ("all the things people claim to be aware of, but").
+    """
     out = []
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
@@ -57,13 +63,48 @@ def dangling_preposition(doc) -> list[Finding]:
         # A preposition stranded after a verb is English ("the house we lived in, however").
         dangling_prep = (tok.tag_ == "IN" and tok.dep_ in ("prep", "agent", "dative")
                          and tok.head.pos_ not in ("VERB", "AUX")
-                         and not any(c.dep_ in ("pobj", "pcomp") for c in tok.children))
-        dangling_article = tok.lower_ in ("the", "a", "an")
+                         and not any(c.dep_ in ("pobj", "pcomp") for c in tok.children)
+                         and not _shared_preposition(doc, tok) and not _introduces_quotation(doc, tok)
+                         and not _ends_relative_clause(tok))
+        dangling_article = tok.lower_ in ("the", "a", "an") and not _letter_label(doc, tok)
         if dangling_prep or dangling_article:
             out.append(Finding("dangling-preposition",
                                f"{tok.text!r} has no object before {nxt.text!r}: a word (often a name) is missing",
-                               "minor", tok.idx, tok.idx + len(tok.text)))
+                               "major", tok.idx, tok.idx + len(tok.text)))
     return out
+
+
+def _letter_label(doc, tok) -> bool:
+    """"a"/"A" naming something (group a, Group A, (a), Me 262 A), not an article."""
+    if tok.lower_ != "a" or tok.i == 0:
+        return False
+    before = doc[tok.i - 1]
+    return tok.text == "A" or before.text == "(" or before.pos_ in ("NOUN", "PROPN", "NUM")
+
+
+def _shared_preposition(doc, tok) -> bool:
+    """Right-node raising: "similar to, but not related to, X": two prepositions before commas, the
+    first followed by a conjunction, share the object after the second."""
+    def opens_pair(t) -> bool:
+        return (t.tag_ in ("IN", "TO") and t.i + 2 < len(doc) and doc[t.i + 1].text == ","
+                and doc[t.i + 2].lower_ in ("and", "but", "or", "nor"))
+
+    def before_comma(t) -> bool:
+        return t.tag_ in ("IN", "TO") and t.i + 1 < len(doc) and doc[t.i + 1].text == ","
+
+    if opens_pair(tok):
+        return any(before_comma(t) for t in doc[tok.i + 3:])
+    return any(opens_pair(t) for t in doc[:tok.i])
+
+
+def _introduces_quotation(doc, tok) -> bool:
+    """"said something like, “Well …”": the quotation is the object."""
+    return tok.i + 2 < len(doc) and doc[tok.i + 2].text in {'"', "“", "„", "‘", "'", "«", "»"}
+
+
+def _ends_relative_clause(tok) -> bool:
+    """A preposition stranded at the end of a relative clause ("what people are aware of, but")."""
+    return any(a.dep_ == "relcl" for a in tok.ancestors)
 
 
 def verbless_clause(doc) -> list[Finding]:
