@@ -129,7 +129,7 @@ def test_signal_features_names_values_and_counts_flags():
     features = signal_features({"rules": SignalResult("rules", {"risk": 0.2}, flags=(flag, flag)),
                                 "roundtrip": SignalResult("roundtrip", {"chrf": 55.0})})
     assert features == {"roundtrip.chrf": 55.0, "rules.risk": 0.2, "flags.major": 2.0,
-                        "flags.minor": 0.0, "flags.info": 0.0}
+                        "flags.minor": 0.0, "flags.info": 0.0, "flag.x": 2.0}
 
 
 @pytest.fixture
