@@ -16,6 +16,10 @@ The steps, each of which can stop the pull with one line naming the model, the r
    recording the commit; the Hugging Face cache gets the blobs, ``snapshots/<commit>/`` and
    ``refs/<revision>``, in its own layout. A pull that fails at any step leaves no half-written
    model behind: the staging folder is removed and the previous model, if any, stays.
+
+A pull killed outright (``kill -9``, power loss) cannot clean up after itself: its staging folder
+names the process that owns it, and the next pull of the same model removes such folders whose owner
+is gone, first putting back a previous model that a swap had moved aside.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import stat
 import sys
 import tempfile
@@ -327,6 +332,65 @@ def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", "utf-8")
 
 
+OWNER = "owner.json"  # in a staging folder: the pulling process (pid, host)
+STAGING_INFIX = ".mtqa-pull-"
+
+
+def _staging_prefix(name: str) -> str:
+    return f".{dir_name(name)}{STAGING_INFIX}"
+
+
+def _claim(staging: Path) -> None:
+    """Record which process owns ``staging``, so a later pull can tell an abandoned one from a live one."""
+    _write_json(staging / OWNER, {"host": socket.gethostname(), "pid": os.getpid()})
+
+
+def _owner_alive(staging: Path) -> bool:
+    """False only when the owner is known to be gone: same host, and no such process.
+
+    A folder without a readable owner record is left alone (its pull may be starting right now).
+    """
+    try:
+        owner = json.loads((staging / OWNER).read_text("utf-8"))
+        host, pid = owner["host"], int(owner["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but belongs to someone else
+        return True
+    return True
+
+
+def sweep_abandoned(parent: Path, name: str, final: Path | None) -> list[Path]:
+    """Remove staging folders of ``name`` under ``parent`` whose pull was killed; returns them.
+
+    A pull killed between the two renames of ``_swap_into_place`` left the previous model in its
+    staging folder and nothing at ``final``: that model is put back first.
+    """
+    removed = []
+    try:
+        candidates = sorted(parent.glob(_staging_prefix(name) + "*"))
+    except OSError:
+        return removed
+    for staging in candidates:
+        if not staging.is_dir() or _owner_alive(staging):
+            continue
+        previous = staging / "previous"
+        if final is not None and previous.is_dir() and not (final.exists() or final.is_symlink()):
+            try:
+                os.replace(previous, final)
+            except OSError:
+                pass
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    return removed
+
+
 def _swap_into_place(new: Path, final: Path, staging: Path) -> None:
     """Replace ``final`` by ``new`` (same file system) with renames; the old one goes to ``staging``."""
     old = staging / "previous"
@@ -400,10 +464,12 @@ def pull(request: Request, *, models_dir: Path | None, convert: bool = False,
         final = parent / f"models--{dir_name(request.hub_id)}" / "snapshots" / resolved.commit
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{dir_name(request.name)}.mtqa-pull-", dir=parent))
+        sweep_abandoned(parent, request.name, final if models_dir is not None else None)
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(request.name), dir=parent))
     except OSError as exc:
         raise PullError(f"{request.label}: cannot write to {parent}: {exc.strerror or exc}") from None
     try:
+        _claim(staging)
         hub_cache = staging / "hub"
         paths = _download(resolved, names, hub_cache, progress)
         digests = {name: verify(resolved, name, path) for name, path in paths.items()}

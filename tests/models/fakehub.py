@@ -41,6 +41,7 @@ import json
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -83,7 +84,8 @@ class HubError(Exception):
 class FakeHub:
     def __init__(self, repos: dict, *, deadline: float = 120.0, cdn_host: str = "localhost"):
         self.repos = repos
-        self.faults: dict[str, str] = {}
+        self.faults: dict[str, str] = {}  # file name -> "corrupt" | "once" | "gone" | "stall"
+        self.stalled = threading.Event()  # set when a "stall" download has sent its first half
         self.requests: list[tuple[str, str, str | None]] = []  # (method, raw path, Range header)
         self.blobs: dict[str, tuple[str, bytes]] = {}  # sha256 -> (filename, bytes), filled by LFS redirects
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -247,11 +249,27 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(status, headers, body, head)
         if fault == "corrupt":
             return self._reply(status, headers, bytes(b ^ 0xFF for b in body), head)
+        if fault == "stall":  # send half, then hold the connection open until the hub stops
+            return self._stall(status, headers, body[:max(0, cut - start)], len(body))
         self._reply(status, headers, body, head, cut=max(0, cut - start))  # promise all, send up to the cut
         if fault == "once":
             self.server.hub.faults.pop(name, None)
         elif fault == "gone":
             self.server.hub.stop()
+
+    def _stall(self, status: int, headers: dict, part: bytes, size: int) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        self.wfile.write(part)
+        self.wfile.flush()
+        hub = self.server.hub
+        hub.stalled.set()
+        while not hub._stopped:
+            time.sleep(0.05)
+        self.close_connection = True
 
     def _reply(self, status: int, headers: dict, body: bytes, head: bool, cut: int | None = None) -> None:
         self.send_response(status)

@@ -234,3 +234,45 @@ def test_hub_ids_and_roles_at_another_revision_go_to_a_models_directory(cli, hub
     assert info["revision"] == "refs/pr/4" and info["commit"] in (EN_DE_PR4, DE_EN_PR4)
     assert locate(name, Config()).revision == info["commit"]
 
+
+
+def test_a_pull_killed_outright_is_cleaned_up_by_the_next_pull(hub, tmp_path):
+    """kill -9 leaves a staging folder (no handler runs); the next pull of that model removes it."""
+    import os
+    import signal
+
+    models = tmp_path / "models"
+    hub.faults["model.safetensors"] = "stall"  # half the weights arrive, then the connection hangs
+    child = subprocess.Popen([sys.executable, "-m", "mtqa", "models", "pull", "roundtrip", "--models-dir", str(models)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=subprocess_env(), cwd=ROOT)
+    try:
+        assert hub.stalled.wait(60), "the download never started"
+        assert hidden_leftovers(models), "a pull in progress has a staging folder"
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    assert hidden_leftovers(models), "kill -9 cannot clean up"
+    del hub.faults["model.safetensors"]
+    result = mtqa("models", "pull", "roundtrip", "--models-dir", models)
+    assert result.returncode == 0, result.stderr
+    assert hidden_leftovers(models) == []
+    assert marker(models / "roundtrip")["commit"] == PINNED["roundtrip"][1]
+
+
+def test_a_staging_folder_of_a_live_pull_is_left_alone(tmp_path):
+    from mtqa.models.pull import OWNER, sweep_abandoned
+
+    live = tmp_path / ".roundtrip.mtqa-pull-live"
+    live.mkdir()
+    (live / OWNER).write_text(json.dumps({"host": __import__("socket").gethostname(), "pid": __import__("os").getpid()}))
+    starting = tmp_path / ".roundtrip.mtqa-pull-starting"  # no owner record yet
+    starting.mkdir()
+    dead = tmp_path / ".roundtrip.mtqa-pull-dead"
+    (dead / "previous").mkdir(parents=True)
+    (dead / "previous" / "config.json").write_text("{}")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (dead / OWNER).write_text(json.dumps({"host": __import__("socket").gethostname(), "pid": int(gone.stdout)}))
+    final = tmp_path / "roundtrip"
+    assert sweep_abandoned(tmp_path, "roundtrip", final) == [dead]
+    assert live.is_dir() and starting.is_dir() and not dead.exists()
+    assert (final / "config.json").read_text() == "{}"  # a swap cut short: the previous model is put back
