@@ -51,7 +51,7 @@ FEATURES = (  # model-free: n-gram fluency, surface, the rules' oddity and findi
     "rules.lex_arc_mean", "rules.lex_min_zipf", "rules.lex_mean_zipf", "rules.lex_oov_share",
     "rules.lex_caps_share", "rules.lex_digit_share", "rules.lex_comma_per_word", "rules.lex_type_token",
     "rules.lex_rep_bigram",
-)  # no flags.* count: a detector flag keeps its severity and its hand-set risk (FLAG_RISK) on top of the fit
+)  # the detector flags join these as counts (see Design); grammar.parsed is left out: its no-parse flag carries it
 ALPHA = 1.0
 csv.field_size_limit(1 << 24)
 
