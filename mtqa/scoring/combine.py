@@ -26,7 +26,8 @@ from mtqa.types import Flag, Sentence, SentenceScore, SignalResult, Suspect
 
 def signal_features(signals: Mapping[str, SignalResult]) -> dict[str, float]:
     """The numbers a calibrated profile combines: every signal value, flag counts by severity
-    (``flags.major``), and by code for the codes raised (``flag.no-parse``; absent means 0)."""
+    (``flags.major``), and by code for the major and minor flags raised (``flag.no-parse``; absent
+    means 0; an ``info`` flag is a note, counted only in ``flags.info``)."""
     features: dict[str, float] = {}
     counts = {level: 0.0 for level in ("major", "minor", "info")}
     codes: dict[str, float] = {}
@@ -36,7 +37,8 @@ def signal_features(signals: Mapping[str, SignalResult]) -> dict[str, float]:
         for flag in res.flags:
             if flag.severity in counts:
                 counts[flag.severity] += 1.0
-            codes[flag.code] = codes.get(flag.code, 0.0) + 1.0
+            if flag.severity in ("major", "minor"):
+                codes[flag.code] = codes.get(flag.code, 0.0) + 1.0
     for level, count in counts.items():
         features[f"flags.{level}"] = count
     for code, count in sorted(codes.items()):
