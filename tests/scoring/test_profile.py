@@ -134,4 +134,4 @@ def test_a_sentence_with_no_words_scores_below_a_plain_one_by_default():
     scored = score_texts(texts, Config(signals=("rules", "fluency"), fluency_model="ngram", use_cache=False))
     empty = [scored.sentences[i].score for i in (0, 2)]
     plain = [scored.sentences[i].score for i in (1, 3)]
-    assert max(empty) < min(plain)
+    assert max(empty) < min(plain) / 2  # far below: no words is no English, not an average sentence
