@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import Optional
 
 import typer
 
@@ -26,8 +27,14 @@ def register(app: typer.Typer) -> None:
         typer.echo(schema_text(), nl=False)
 
     @app.command()
-    def profile() -> None:
-        """Print the built-in scoring profile as TOML, to edit and pass back with --profile.
+    def profile(
+        which: Optional[str] = typer.Option(
+            None, "--profile", help="The profile to print: the built-in fitted one (default), `handset`, or a FILE."),
+    ) -> None:
+        """Print the scoring profile in use as TOML, to edit and pass back with --profile.
+
+        Without --profile it is the built-in one, fitted on human judgements (what every check uses
+        unless told otherwise); `--profile handset` prints the hand-set combination.
 
         Example:
 
@@ -35,6 +42,11 @@ def register(app: typer.Typer) -> None:
 
           mtqa check wire/ --profile newsroom.toml
         """
-        from mtqa.scoring.profile import Profile, profile_toml
+        from mtqa.cli.common import fail
+        from mtqa.scoring.profile import ProfileError, load_profile, profile_toml
 
-        typer.echo(profile_toml(Profile()), nl=False)
+        try:
+            loaded = load_profile(which)
+        except ProfileError as exc:
+            raise fail(str(exc)) from None
+        typer.echo(profile_toml(loaded), nl=False)

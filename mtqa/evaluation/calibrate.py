@@ -17,7 +17,7 @@ import numpy as np
 from mtqa.config import Config
 from mtqa.evaluation.drivers import DEFAULT_POSITIVE, EvalError, label_of, read_table, require_columns, score_texts
 from mtqa.scoring.combine import signal_features
-from mtqa.scoring.profile import Calibrated, Profile, profile_toml
+from mtqa.scoring.profile import FLAG_CODE, Calibrated, Profile, profile_toml
 
 SEED = 0
 
@@ -102,7 +102,9 @@ def fit(features: Sequence[Mapping[str, float]], labels: Sequence[int], *, preci
     if minority < 2:
         raise EvalError("calibration needs at least 2 garbled and 2 fine sentences")
     names = sorted({k for row in features for k in row})
-    x = np.array([[row.get(k, np.nan) for k in names] for row in features], dtype=float).reshape(len(y), len(names))
+    # a flag code a row lacks was not raised (0), as Calibrated reads it; other missing values take the mean
+    x = np.array([[row.get(k, 0.0 if k.startswith(FLAG_CODE) else np.nan) for k in names] for row in features],
+                 dtype=float).reshape(len(y), len(names))
     mean = np.nanmean(x, axis=0) if names else np.zeros(0)
     mean = np.where(np.isnan(mean), 0.0, mean)
     x = np.where(np.isnan(x), mean, x)

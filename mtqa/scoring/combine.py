@@ -20,22 +20,29 @@ import statistics
 from dataclasses import replace
 from typing import Mapping, Sequence
 
-from mtqa.scoring.profile import Calibrated, Profile, sigmoid
+from mtqa.scoring.profile import FLAG_CODE, Calibrated, Profile, sigmoid
 from mtqa.types import Flag, Sentence, SentenceScore, SignalResult, Suspect
 
 
 def signal_features(signals: Mapping[str, SignalResult]) -> dict[str, float]:
-    """The numbers a calibrated profile combines: every signal value, plus flag counts by severity."""
+    """The numbers a calibrated profile combines: every signal value, flag counts by severity
+    (``flags.major``), and by code for the major and minor flags raised (``flag.no-parse``; absent
+    means 0; an ``info`` flag is a note, counted only in ``flags.info``)."""
     features: dict[str, float] = {}
     counts = {level: 0.0 for level in ("major", "minor", "info")}
+    codes: dict[str, float] = {}
     for name, res in sorted(signals.items()):
         for key, value in sorted(res.values.items()):
             features[f"{name}.{key}"] = float(value)
         for flag in res.flags:
             if flag.severity in counts:
                 counts[flag.severity] += 1.0
+            if flag.severity in ("major", "minor"):
+                codes[flag.code] = codes.get(flag.code, 0.0) + 1.0
     for level, count in counts.items():
         features[f"flags.{level}"] = count
+    for code, count in sorted(codes.items()):
+        features[f"{FLAG_CODE}{code}"] = count
     return features
 
 
@@ -147,8 +154,9 @@ def _combine_fitted_score(
     """The built-in profile's ``score`` mode: score = 100·(1 − p) × Π(1 − metric risk), and × (1 − flag
     risk) for detector flags of a severity the fit has no feature for.
 
-    The fit ranks sentences (it was fitted on human judgements); the detectors' flags keep their
-    severity (they are precise on their own); the model signals keep their hand-set metric rules;
+    The fit ranks sentences (it was fitted on human judgements, detector flags among its features);
+    the detectors' flags keep their severity (the gate relies on it); the model signals keep their
+    hand-set metric rules;
     and a sentence without a detector or metric flag gets a minor ``calibrated-risk`` flag only
     when p reaches the fit's high, precision-chosen threshold.
     """

@@ -1,8 +1,9 @@
 """Scoring profiles: the numbers that turn signal results into scores and flags.
 
 The built-in profile (``default-profile.toml``, next to this module) is fitted on human judgements
-by ``tools/fit_profile.py`` (``make fit``) in ``score`` mode: the fit sets the sentence score, the
-detectors' flags keep their severity, and the model signals keep their hand-set metric rules
+by ``tools/fit_profile.py`` (``make fit``) in ``score`` mode: the fit sets the sentence score (the
+detectors' flags are among its features, with fitted weights), the flags keep their severity for
+the gate, and the model signals keep their hand-set metric rules
 (``DEFAULT_METRICS``, from each signal's SPEC: their values cannot be produced where it was fitted).
 ``Profile()`` is the hand-set combination those rules belong to; ``mtqa calibrate`` writes a fitted
 profile in ``gate`` mode.
@@ -24,6 +25,7 @@ from mtqa.signals.base import MetricRule
 from mtqa.signals.registry import default_metrics
 
 FLAG_RISK = {"major": 0.6, "minor": 0.25, "info": 0.0}
+FLAG_CODE = "flag."  # a feature counting one flag code; absent from a run's features means not raised (0)
 CALIBRATED_MODES = ("gate", "score")
 BUILTIN_PROFILE = Path(__file__).with_name("default-profile.toml")
 
@@ -36,7 +38,8 @@ class Calibrated:
     """A fitted logistic regression: signal features → probability that a sentence is garbled.
 
     Features are standardised with the training ``mean``/``scale``; a feature a run does not
-    produce (a skipped signal) takes its training mean, so it adds nothing either way.
+    produce (a skipped signal) takes its training mean, so it adds nothing either way; a flag-code
+    count (``flag.<code>``) that a run lacks is 0: that flag was not raised.
     """
 
     features: tuple[str, ...]
@@ -48,7 +51,8 @@ class Calibrated:
     major_threshold: float = 1.0  # flag as major when p >= this (1.0: only minor flags)
     # "gate" (what `mtqa calibrate` writes): flagged exactly when p >= threshold, detector flags below
     # it are shown as info. "score" (the built-in profile): score = 100·(1 − p) times the hand-set
-    # metric rules' risks, detector flags keep their severity, and p >= threshold adds a minor flag.
+    # metric rules' risks, detector flags keep their severity (their fitted weights are features:
+    # flags.<severity>, flag.<code>), and p >= threshold adds a minor flag.
     mode: str = "gate"
 
     def __post_init__(self) -> None:
@@ -65,7 +69,7 @@ class Calibrated:
     def probability(self, features: Mapping[str, float]) -> float:
         z = self.intercept
         for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef):
-            z += coef * (features.get(name, mean) - mean) / scale
+            z += coef * (features.get(name, 0.0 if name.startswith(FLAG_CODE) else mean) - mean) / scale
         return sigmoid(z)
 
     def contributions(self, features: Mapping[str, float]) -> list[tuple[float, str, float]]:
@@ -247,8 +251,13 @@ def profile_toml(profile: Profile) -> str:
             "[calibrated]",
         ]
         if cal.mode != "gate":
-            lines[0:3] = ["# A fitted profile in `score` mode (tools/fit_profile.py writes the built-in one).","# p = sigmoid(intercept + sum(coef * (x - mean) / scale)); score = 100 * (1 - p) times the hand-set",
-                          "# risks of detector flags and model metric rules; flags keep their severity; p >= threshold adds a minor flag."]
+            lines[0:3] = [
+                "# A fitted profile in `score` mode (tools/fit_profile.py writes the built-in one).",
+                "# p = sigmoid(intercept + sum(coef * (x - mean) / scale)); score = 100 * (1 - p) times the hand-set",
+                "# risks of model metric rules. Detector flags are features: flags.<severity> counts flags (scale 1:",
+                "# coef is per flag), flag.<code> a code's own deviation from its severity's weight (a code not",
+                "# raised counts 0); a severity with no feature keeps its hand-set risk (flag_risk).",
+                "# Flags keep their severity; p >= threshold adds a minor flag to a sentence without one."]
         lines += [f"{key} = {_toml_value(getattr(cal, key))}" for key in
                   ("features", "mean", "scale", "coef", "intercept", "threshold", "major_threshold")]
         if cal.mode != "gate":

@@ -125,11 +125,11 @@ def test_the_hand_set_profile_is_unchanged_and_the_built_in_one_is_fitted():
 
 
 def test_signal_features_names_values_and_counts_flags():
-    flag = Flag("x", "m", "major", 0, 1)
-    features = signal_features({"rules": SignalResult("rules", {"risk": 0.2}, flags=(flag, flag)),
+    flag, note = Flag("x", "m", "major", 0, 1), Flag("y", "n", "info", 0, 1)
+    features = signal_features({"rules": SignalResult("rules", {"risk": 0.2}, flags=(flag, flag, note)),
                                 "roundtrip": SignalResult("roundtrip", {"chrf": 55.0})})
     assert features == {"roundtrip.chrf": 55.0, "rules.risk": 0.2, "flags.major": 2.0,
-                        "flags.minor": 0.0, "flags.info": 0.0}
+                        "flags.minor": 0.0, "flags.info": 1.0, "flag.x": 2.0}
 
 
 @pytest.fixture

@@ -82,3 +82,10 @@ def test_without_pocketsphinx_fluency_is_skipped_with_a_reason(tmp_path, monkeyp
     config = Config(models_dir=tmp_path, signals=("fluency",))
     signals, skipped = build_signals(config, ModelContext(config))
     assert not signals and skipped[0].name == "fluency" and "pocketsphinx" in skipped[0].reason
+
+
+def test_a_sentence_with_no_words_is_the_models_unlikely_empty_sentence(lm):
+    empty, good = lm.analyse("."), lm.analyse("The minister met the mayor on Monday.")
+    assert [t.lm for t, _, _ in empty.tokens] == ["</s>"]  # P(</s> | <s>), not nothing at all
+    for key in ("ngram_slor", "ngram_min_rel", "ngram_mean_logprob"):
+        assert empty.values[key] < min(0.0, good.values[key]), key

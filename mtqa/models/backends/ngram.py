@@ -361,10 +361,11 @@ class NGramLanguageModel:
             c = self.lm.prob([t.lm] + hist[-2:][::-1]) * LN_BASE
             terms.append((t, c, self.unigram(t.lm)))
             hist.append(t.lm)
-        if toks:
-            end = LMToken("</s>", len(text), len(text), "boundary", -1)
-            c = self.lm.prob(["</s>"] + hist[-2:][::-1]) * LN_BASE
-            terms.append((end, c, self.unigram("</s>")))
+        # the end is always scored: a sentence with no words is the model's (unlikely) empty
+        # sentence, P(</s> | <s>), not a sentence with nothing wrong in it
+        end = LMToken("</s>", len(text), len(text), "boundary", -1)
+        c = self.lm.prob(["</s>"] + hist[-2:][::-1]) * LN_BASE
+        terms.append((end, c, self.unigram("</s>")))
         return toks, terms
 
     def score(self, texts: Sequence[str]) -> list[LMScores]:
