@@ -228,8 +228,14 @@ def _calibrated_message(cal: Calibrated, signals: Mapping[str, SignalResult], p:
 
 
 def article_score(sentences: Sequence[SentenceScore]) -> float | None:
-    """Mean score of the article's prose sentences; None when there is no prose."""
-    scores = [s.score for s in sentences if s.score is not None]
+    """Mean score of the article's prose sentences, a sentence with a major flag counting 0; None
+    when there is no prose.
+
+    A major flag means the sentence must be repaired before publication, whatever its fitted score:
+    the article score then falls with the share of such sentences, which is what a ``--min-score``
+    gate is for.
+    """
+    scores = [0.0 if s.severity == "major" else s.score for s in sentences if s.score is not None]
     if not scores:
         return None
     return round(sum(scores) / len(scores), 2)
