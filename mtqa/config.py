@@ -48,10 +48,10 @@ class Config:
     # Where the check runs (mtqa.engines): "local" in this process, "ray" in a pool of Ray actors.
     engine: str = "local"
     ray_address: str | None = None  # None: start a local Ray instance; "auto", "HOST:PORT", "ray://HOST:PORT"
-    workers: int | None = None  # Ray actors; None: as many as the cluster's CPUs (and GPUs) allow
+    workers: int | None = None  # Ray actors, or the local engine's processes; None: as the CPUs (and GPUs) allow
     cpus_per_worker: float = 1.0
     gpus_per_worker: float = 0.0
-    docs_per_task: int = 4  # documents a Ray actor scores per call
+    docs_per_task: int = 4  # documents a worker (Ray actor or local process) checks per call
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:

@@ -66,8 +66,9 @@ EngineOpt = typer.Option(None, "--engine", help=f"Where the check runs: {', '.jo
                          "pip install 'mtqa[ray]'; default local).")
 RayAddressOpt = typer.Option(None, "--ray-address", help="With --engine ray: join this Ray cluster (auto, HOST:PORT, "
                              "ray://HOST:10001) instead of starting a local instance.")
-WorkersOpt = typer.Option(None, "--workers", help="With --engine ray: Ray actors, each with its own models "
-                          "(default: as many as the CPUs, and GPUs, allow).")
+WorkersOpt = typer.Option(None, "--workers", help="Worker processes (local engine) or Ray actors, each with its "
+                          "own Checker (default: local, the cores for a model-free batch of 16+ articles, else 1; "
+                          "ray, as many as the CPUs, and GPUs, allow).")
 CpusPerWorkerOpt = typer.Option(None, "--cpus-per-worker", help="With --engine ray: CPUs each actor reserves (default 1).")
 GpusPerWorkerOpt = typer.Option(None, "--gpus-per-worker", help="With --engine ray: GPUs each actor reserves "
                                 "(default 0; needs --device cuda).")
