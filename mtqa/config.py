@@ -37,6 +37,9 @@ class Config:
     batch_size: int = 16  # most sentences per model batch
     batch_tokens: int = 1024  # most padded tokens per model batch (length-sorted token-budget batches)
     compute_type: str = "auto"  # ct2 only: auto = int8 on CPU, float16 on CUDA
+    # Translation passes only: the target vocabulary cut to the pieces of this many frequent words
+    # (mtqa.models.shortlist); 0 = the full vocabulary. Changes outputs, so it signs the revision.
+    shortlist: int = 0
     fluency_model: str = "fluency"  # a registry role or a model directory / hub id in the cache
     slor: bool = False  # fluency as SLOR: LM log-prob minus unigram log-prob, per token
     profile: str | None = None  # path to a profile TOML; None: the built-in default profile
@@ -65,6 +68,8 @@ class Config:
             raise ConfigError(
                 f"unknown signal {unknown[0]!r}; choose from {', '.join(SIGNAL_NAMES)}"
             )
+        if self.shortlist < 0:
+            raise ConfigError("--shortlist must be 0 (off) or a number of words")
         if self.beam < 1:
             raise ConfigError("--beam must be at least 1")
         if self.max_bytes < 1:
