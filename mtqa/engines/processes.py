@@ -45,6 +45,9 @@ def _start(config: Config | None, threads: int) -> None:
     global _checker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if config is None:  # forked: a parent thread (a progress bar) may have held a stream's lock at the fork
+        sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     if config is not None:
         _checker = Checker(config)
     try:  # numpy's BLAS pool, already sized in a forked parent: the worker's share of the cores
