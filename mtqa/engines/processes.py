@@ -87,6 +87,7 @@ class ProcessPool:
     def __init__(self, checker: Checker, workers: int, cores: int, docs_per_task: int):
         global _checker
         self.workers, self.docs_per_task = workers, docs_per_task
+        self.idle = True  # no task in flight: close() may wait for the workers
         self.threads = max(1, cores // workers)
         self.signature = checker.signature
         fork = fork_safe()
@@ -106,6 +107,7 @@ class ProcessPool:
             raise EngineError("the local engine's worker processes disagree on the signature")
 
     def reports(self, items: Iterable[Document | DocumentReport]) -> Iterator[DocumentReport]:
+        self.idle = False
         in_flight: deque[tuple[list, Future | None]] = deque()
         items = iter(items)
         while chunk := list(islice(items, self.docs_per_task)):
@@ -115,6 +117,7 @@ class ProcessPool:
                 yield from self._merge(*in_flight.popleft())
         while in_flight:
             yield from self._merge(*in_flight.popleft())
+        self.idle = True
 
     def _merge(self, chunk: list, future: Future | None) -> Iterator[DocumentReport]:
         try:
@@ -126,4 +129,8 @@ class ProcessPool:
             yield item if isinstance(item, DocumentReport) else next(checked)
 
     def close(self) -> None:
+        """Stop the workers; a run cut short (Ctrl-C, a closed pipe) does not wait for their tasks."""
+        if not self.idle:
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.terminate()
         self.executor.shutdown(wait=True, cancel_futures=True)

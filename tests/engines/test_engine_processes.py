@@ -55,3 +55,14 @@ def test_the_workers_option_reaches_the_local_engine(cli, seed_path, tmp_path):
     runs = [cli("score", seed_path, other, "--signals", "rules", "--format", "jsonl", *extra).stdout
             for extra in ((), ("--workers", "2"))]
     assert runs[0] and runs[0] == runs[1]
+
+
+def test_a_batch_cut_short_stops_its_workers(seed_path):
+    engine = open_engine(Config(signals=("rules",), workers=2, docs_per_task=1))
+    reports = engine.reports(Document(f"d{i}", f"d{i}", seed_path.read_text("utf-8")) for i in range(40))
+    first = next(reports)
+    processes = list(engine.pool.executor._processes.values())
+    reports.close()  # what a closed pipe or Ctrl-C does to the generator
+    engine.close()
+    assert first.error is None
+    assert all(not p.is_alive() for p in processes)
