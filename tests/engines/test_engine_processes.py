@@ -42,6 +42,8 @@ def test_worker_processes_write_what_one_process_writes(seed_path, monkeypatch, 
 
 def test_a_few_articles_stay_in_this_process_a_batch_uses_the_cores(monkeypatch):
     monkeypatch.setattr("mtqa.engines.local.available_cores", lambda: 2)
+    # as in a run with no model runtime loaded (earlier tests in this process may have loaded torch)
+    monkeypatch.setattr("mtqa.engines.local.fork_safe", lambda: True)
     docs = [Document(f"d{i}", f"d{i}", f"Ministers met in Berlin on day {i}.") for i in range(AUTO_MIN_DOCUMENTS)]
     few, pool = jsonl(Config(signals=("rules",)), docs[:-1])
     assert pool is None
