@@ -42,6 +42,8 @@ test-slow: setup  # the tests marked slow, with MTQA_SLOW=1: an opus-mt-sized mo
 lint: setup
 	$(BIN)/ruff check mtqa tests tools
 
+# cold start, rules-tier sentences/s (1 and 2 processes), the model passes (transformers fp32, ct2 int8,
+# ct2 int8 + shortlist), peak memory, roofline: interleaved rounds, median (min-max); about 6 minutes
 bench: setup
 	$(BIN)/python tools/bench.py
 

@@ -37,6 +37,9 @@ class Config:
     batch_size: int = 16  # most sentences per model batch
     batch_tokens: int = 1024  # most padded tokens per model batch (length-sorted token-budget batches)
     compute_type: str = "auto"  # ct2 only: auto = int8 on CPU, float16 on CUDA
+    # Translation passes only: the target vocabulary cut to the pieces of this many frequent words
+    # (mtqa.models.shortlist); 0 = the full vocabulary. Changes outputs, so it signs the revision.
+    shortlist: int = 0
     fluency_model: str = "fluency"  # a registry role or a model directory / hub id in the cache
     slor: bool = False  # fluency as SLOR: LM log-prob minus unigram log-prob, per token
     profile: str | None = None  # path to a profile TOML; None: the built-in default profile
@@ -48,10 +51,10 @@ class Config:
     # Where the check runs (mtqa.engines): "local" in this process, "ray" in a pool of Ray actors.
     engine: str = "local"
     ray_address: str | None = None  # None: start a local Ray instance; "auto", "HOST:PORT", "ray://HOST:PORT"
-    workers: int | None = None  # Ray actors; None: as many as the cluster's CPUs (and GPUs) allow
+    workers: int | None = None  # Ray actors, or the local engine's processes; None: as the CPUs (and GPUs) allow
     cpus_per_worker: float = 1.0
     gpus_per_worker: float = 0.0
-    docs_per_task: int = 4  # documents a Ray actor scores per call
+    docs_per_task: int = 4  # documents a worker (Ray actor or local process) checks per call
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -65,6 +68,8 @@ class Config:
             raise ConfigError(
                 f"unknown signal {unknown[0]!r}; choose from {', '.join(SIGNAL_NAMES)}"
             )
+        if self.shortlist < 0:
+            raise ConfigError("--shortlist must be 0 (off) or a number of words")
         if self.beam < 1:
             raise ConfigError("--beam must be at least 1")
         if self.max_bytes < 1:

@@ -1,19 +1,34 @@
-"""``make bench``: the 4-pass model pipeline on plain transformers fp32 against mtqa's fastest path.
+"""``make bench``: what users wait for, side by side in one run, each figure the median of repeats.
 
-No weights can be downloaded, so the models are full-size random-weight MarianMT models with the
-real opus-mt-en-de configuration (d_model 512, 6+6 layers, 8 heads, ffn 2048, vocabulary 58101).
-Random weights never choose end-of-sentence, so every output length is forced
-(``min_new_tokens == max_new_tokens``; CTranslate2 ``min_decoding_length == max_decoding_length``)
-to what a real model writes: 1.15x the source. The cost per sentence then equals a real model's.
+Measured, interleaved (side A, side B, side A, ... so a machine that slows down mid-run slows both),
+every side in its own fresh process with its thread count pinned, each repeated ``--repeats`` times
+(default 3); every figure is the median with its spread (min-max):
 
-Passes per sentence: en→de translate, de→en translate, forced scoring of the English under de→en
-(likelihood) and of the German under en→de (back-translation log-prob). The sentences are token ids
-(no tokenizer exists for random weights), so both paths time model work only.
+- the machine's own ceilings: memory bandwidth (a numpy stream copy of 256 MB, one thread and one per
+  core at once) and int8 GEMM speed (``torch._int_mm``, rows like a decoding batch);
+- cold start: ``mtqa flags`` on a one-sentence file, rules only and with the tiny models (hf, ct2),
+  beside ``import spacy`` + loading the pipeline in the same environment;
+- the rules tier: sentences/s of the local engine (rules signal, articles of 100 sentences, the slow
+  test's shape) with 1 and 2 worker processes, one thread each, reports compared byte for byte;
+- the four model passes (en→de, de→en translation, then forced scoring of the English and of the
+  German) on full-size random-weight opus-mt models: plain transformers fp32 (batches of 16 in input
+  order, torch threads = cores), mtqa's CTranslate2 int8 path (token-budget length-sorted batches,
+  mtqa's thread split), and the same with a vocabulary shortlist on the two translation passes;
+- peak resident memory of each side (the largest of its repeats; workers counted apart);
+- a roofline for the greedy passes from this run's bandwidth and GEMM figures: per decoding step
+  each batch reads the decoder's int8 weights, the vocabulary projection and its attention caches,
+  and computes 2 ops per weight and row; the bound is the slower of the two, summed over the batches
+  mtqa actually forms. Reported as the fraction reached.
 
-Baseline: transformers fp32, batches of 16 in input order, what a user would write. mtqa path:
-CTranslate2 int8 with mtqa's thread split and token-budget, length-sorted batches. Each path runs in
-its own subprocess so its peak RSS is its own. The roofline is an int8 GEMM measured in this run.
-Last line: ``speedup=<x> sentences_per_s=<y> roofline_fraction=<z>``.
+No weights can be downloaded, so the models have the real opus-mt-en-de configuration (d_model 512,
+6+6 layers, 8 heads, ffn 2048, vocabulary 58101) and random weights. Random weights never choose
+end-of-sentence, so every output length is forced (``min_new_tokens == max_new_tokens``; CTranslate2
+``min_decoding_length == max_decoding_length``) to what a real model writes: 1.15x the source. The
+cost per sentence then equals a real model's. The sentences are token ids (no tokenizer exists for
+random weights), so the model sides time model work only. The shortlist side keeps
+``SHORTLIST_PIECES`` pieces (an assumed size: the list ``--shortlist 20000`` makes from the real
+vocabulary cannot be built without it). Last line:
+``speedup=<x> sentences_per_s=<y> roofline_fraction=<z> rules_1=<s/s> rules_2=<s/s>``.
 """
 
 from __future__ import annotations
@@ -32,6 +47,9 @@ from pathlib import Path
 from mtqa.testing.opus import D_MODEL, EOS, FFN, LAYERS, PAD, VOCAB
 
 SEED = 20240601
+SHORTLIST_PIECES = 16384  # pieces the shortlist side keeps (about 28 % of the vocabulary)
+RULES_ARTICLES = 24  # of 100 sentences each, per rules-tier measurement
+SENTENCE = "Ministers met in Berlin on Monday and agreed on a plan."
 OUT_RATIO = 1.15  # German/English output tokens per source token, as opus-mt writes them
 BASELINE_BATCH = 16
 
@@ -52,6 +70,16 @@ def build_models(workdir: Path) -> None:
         path = build_opus_sized_marian(workdir / name, source, target, SEED + i, spm)
         TransformersConverter(str(path), load_as_float16=False).convert(str(workdir / f"{name}-ct2"),
                                                                         quantization="int8", force=True)
+    # The shortlist side: the same conversion (links) with a vocabulary map that always offers the
+    # same SHORTLIST_PIECES pieces, as ``--shortlist`` does.
+    vocab = vocabulary(workdir)
+    keep = sorted({EOS, 1, *random.Random(SEED).sample(range(2, len(vocab)), SHORTLIST_PIECES - 2)})
+    for name in ("en-de", "de-en"):
+        linked = workdir / f"{name}-ct2-vmap"
+        linked.mkdir()
+        for entry in (workdir / f"{name}-ct2").iterdir():
+            (linked / entry.name).symlink_to(entry.resolve())
+        (linked / "vmap.txt").write_text("\t" + " ".join(vocab[i] for i in keep) + "\n", "utf-8")
 
 
 def vocabulary(workdir: Path) -> list[str]:
@@ -107,6 +135,7 @@ def run_hf(workdir: Path, srcs: list[list[int]]) -> dict:
     import torch
     from transformers import MarianMTModel
 
+    torch.set_num_threads(cores())
     models = {name: MarianMTModel.from_pretrained(str(workdir / name), use_safetensors=True).eval()
               for name in ("en-de", "de-en")}
     for m in models.values():
@@ -152,14 +181,15 @@ def run_hf(workdir: Path, srcs: list[list[int]]) -> dict:
                         lambda s, t: score(models["de-en"], s, t), lambda s, t: score(models["en-de"], s, t))
 
 
-def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
+def run_ct2(workdir: Path, srcs: list[list[int]], shortlist: bool = False) -> dict:
     import ctranslate2
 
     from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, scoring_budget, token_batches
     from mtqa.models.backends.ct2 import compute_type_for, thread_counts
 
-    inter, intra = thread_counts()
-    models = {name: ctranslate2.Translator(str(workdir / f"{name}-ct2"), device="cpu",
+    inter, intra = thread_counts(cores())
+    suffix = "-ct2-vmap" if shortlist else "-ct2"
+    models = {name: ctranslate2.Translator(str(workdir / f"{name}{suffix}"), device="cpu",
                                            compute_type=compute_type_for("cpu"), inter_threads=inter,
                                            intra_threads=intra) for name in ("en-de", "de-en")}
     vocab = vocabulary(workdir)
@@ -175,7 +205,7 @@ def run_ct2(workdir: Path, srcs: list[list[int]]) -> dict:
             n = max(out_len(inputs[i], ratio) for i in idx)
             pending.append((idx, model.translate_batch(
                 toks([inputs[i] for i in idx]), beam_size=1, min_decoding_length=n, max_decoding_length=n,
-                return_scores=True, asynchronous=True)))
+                return_scores=True, asynchronous=True, use_vmap=shortlist)))
         outs: list = [None] * len(inputs)
         for idx, results in pending:
             for i, r in zip(idx, results):
@@ -212,21 +242,204 @@ def _four_passes(srcs, forward, backward, score_en, score_de) -> dict:
     return times
 
 
-def child(path: str, workdir: Path, n: int) -> None:
+
+# ---- the measurements, each in its own process ------------------------------------------------------
+
+
+def cores() -> int:
+    from mtqa.models.backends.ct2 import available_cores
+
+    return available_cores()
+
+
+def pinned_env(threads: int) -> dict[str, str]:
+    """The environment of a measured process: its thread counts fixed, whatever the caller's."""
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        env[name] = str(threads)
+    return env
+
+
+def stream_copy(threads: int, megabytes: int = 256, rounds: int = 5) -> float:
+    """Bytes/s a plain copy moves (read + write), ``threads`` copies at once (numpy lets go of the GIL)."""
+    import threading
+
+    import numpy as np
+
+    size = megabytes * 2**20 // 8 // threads
+    pairs = [(np.ones(size), np.empty(size)) for _ in range(threads)]
+    best = []
+    for _ in range(rounds):
+        barrier = threading.Barrier(threads + 1)
+
+        def copy(src, dst, barrier):
+            barrier.wait()
+            np.copyto(dst, src)
+
+        workers = [threading.Thread(target=copy, args=(*pair, barrier)) for pair in pairs]
+        for w in workers:
+            w.start()
+        barrier.wait()
+        start = time.perf_counter()
+        for w in workers:
+            w.join()
+        best.append(2 * 8 * size * threads / (time.perf_counter() - start))
+    return max(best)  # the best round: the copy itself, not page faults or a neighbour's burst
+
+
+def child_machine() -> dict:
+    return {"bandwidth_1": stream_copy(1), "bandwidth_all": stream_copy(cores()), "gemm": int8_gemm_rate(2.0)}
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (``VmHWM``). Not ``ru_maxrss``: Linux carries the
+    parent's peak over a fork and exec, so a child of a large parent would report the parent's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: no parent carried over
+
+
+def child_models(side: str, workdir: Path, n: int) -> dict:
     srcs = sentences(n)
-    times = (run_hf if path == "hf" else run_ct2)(workdir, srcs)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"path": path, "n": n, "times": times, "peak_rss_mb": rss_mb}))
+    times = run_hf(workdir, srcs) if side == "hf" else run_ct2(workdir, srcs, shortlist=side == "ct2-shortlist")
+    return {"times": times, "peak_rss_mb": peak_rss_mb()}
 
 
-def run_child(path: str, workdir: Path, n: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", path, "--workdir", str(workdir), "-n", str(n)],
-                         check=True, capture_output=True, text=True)
+def child_rules(processes: int, articles: int) -> dict:
+    """Rules tier through the local engine: sentences/s after start-up, and the JSONL's digest."""
+    import hashlib
+
+    from mtqa.config import Config
+    from mtqa.engines import open_engine
+    from mtqa.report.json import dumps, report_to_dict
+    from mtqa.types import Document
+
+    docs = [Document(f"a{i}", f"a{i}", " ".join([SENTENCE] * 100)) for i in range(articles)]
+    engine = open_engine(Config(signals=("rules",), workers=processes))
+    out = hashlib.sha256()
+    start = time.perf_counter()
+    count = 0
+    for report in engine.reports(docs):
+        out.update((dumps(report_to_dict(report), indent=None) + "\n").encode())
+        count += len(report.sentences)
+    elapsed = time.perf_counter() - start
+    engine.close()
+    # A forked worker's peak counts the pages it shares with this process again (ru_maxrss of the
+    # children: the largest worker's peak, inherited pages included).
+    return {"rate": count / elapsed, "digest": out.hexdigest(), "peak_rss_mb": peak_rss_mb(),
+            "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if processes > 1 else 0.0}
+
+
+def child_spacy() -> dict:
+    start = time.perf_counter()
+    from mtqa.text.nlp import english
+
+    english()
+    return {"seconds": time.perf_counter() - start}
+
+
+def run_child(kind: str, *args: str, threads: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, *args], check=True, capture_output=True,
+                         text=True, env=pinned_env(threads))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def cold_start(workdir: Path) -> dict[str, float]:
-    """Wall time of ``mtqa flags`` on a one-sentence file, in a fresh process (tiny models)."""
+def timed(argv: list[str], threads: int) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True, env=pinned_env(threads))
+    return time.perf_counter() - start
+
+
+# ---- figures ---------------------------------------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def fig(values: list[float], fmt: str = ".1f") -> str:
+    """``median (min-max)``."""
+    return f"{median(values):{fmt}} ({min(values):{fmt}}-{max(values):{fmt}})"
+
+
+def greedy_roofline(srcs: list[list[int]], bandwidth: float, gemm: float) -> float:
+    """Sentences/s through both greedy passes at this machine's ceilings, batch by batch as mtqa forms them.
+
+    Per batch: the encoder (compute: 2 ops per weight per source token), then one decoding step per
+    output token, each reading the decoder's int8 weights and the vocabulary projection once for the
+    whole batch plus every row's self- and cross-attention cache (float32), and computing 2 ops per
+    weight per row. A step takes the longer of its memory time and its compute time."""
+    from mtqa.models.backends.batching import DEFAULT_BATCH_TOKENS, token_batches
+
+    dec_weights = LAYERS * (4 * D_MODEL ** 2 + 2 * D_MODEL ** 2 + 2 * D_MODEL * FFN)  # self-attn, cross q/o, ffn
+    step_weights = dec_weights + D_MODEL * VOCAB
+    enc_weights = LAYERS * (4 * D_MODEL ** 2 + 2 * D_MODEL * FFN) + LAYERS * 2 * D_MODEL ** 2  # + cross k/v
+    total = 0.0
+    for inputs, ratio in ((srcs, OUT_RATIO), ([[0] * out_len(s) for s in srcs], 1 / OUT_RATIO)):
+        for idx in token_batches([len(s) for s in inputs], DEFAULT_BATCH_TOKENS):
+            rows, width = len(idx), max(len(inputs[i]) for i in idx)
+            total += 2.0 * enc_weights * rows * width / gemm
+            for t in range(max(out_len(inputs[i], ratio) for i in idx)):
+                cache = rows * LAYERS * 2 * (t + 1 + width) * D_MODEL * 4
+                total += max((step_weights + cache) / bandwidth, 2.0 * step_weights * rows / gemm)
+    return len(srcs) / total
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=int(os.environ.get("MTQA_BENCH_SENTENCES", "128")),
+                        help="sentences through the model passes")
+    parser.add_argument("--repeats", type=int, default=int(os.environ.get("MTQA_BENCH_REPEATS", "3")))
+    parser.add_argument("--child", choices=("machine", "hf", "ct2", "ct2-shortlist", "rules", "spacy"))
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--processes", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.child:
+        if args.child == "machine":
+            result = child_machine()
+        elif args.child == "rules":
+            result = child_rules(args.processes, RULES_ARTICLES)
+        elif args.child == "spacy":
+            result = child_spacy()
+        else:
+            result = child_models(args.child, args.workdir, args.n)
+        print(json.dumps(result))
+        return
+    run(args.n, args.repeats)
+
+
+def run(n: int, repeats: int) -> None:
+    ncores = cores()
+    load_before = os.getloadavg()
+    model_sides = ("hf", "ct2", "ct2-shortlist")
+    machine, spacy_s, cold, rules, models = [], [], {}, {1: [], 2: []}, {s: [] for s in model_sides}
+    with tempfile.TemporaryDirectory(prefix="mtqa-bench-") as tmp:
+        workdir = Path(tmp)
+        t0 = time.perf_counter()
+        build_models(workdir)
+        cold_args = cold_start_commands(workdir)
+        print(f"built the models in {time.perf_counter() - t0:.0f} s; {repeats} rounds follow", flush=True)
+        for r in range(repeats):  # every round runs every side once, in the same order
+            machine.append(run_child("machine", threads=ncores))
+            spacy_s.append(run_child("spacy", threads=1)["seconds"])
+            for label, argv in cold_args.items():
+                cold.setdefault(label, []).append(timed(argv, ncores))
+            for p in (1, 2):
+                rules[p].append(run_child("rules", "--processes", str(p), threads=1))
+            for side in model_sides:
+                models[side].append(run_child(side, "--workdir", str(workdir), "-n", str(n), threads=ncores))
+            print(f"round {r + 1}/{repeats} done at {time.perf_counter() - t0:.0f} s", flush=True)
+    report(n, ncores, load_before, machine, spacy_s, cold, rules, models)
+
+
+def cold_start_commands(workdir: Path) -> dict[str, list[str]]:
+    """``mtqa flags`` on a one-sentence file: rules only, and every signal on the tiny models."""
     from mtqa.cli.models_cmd import convert_models
     from mtqa.config import Config
     from mtqa.testing.tiny import build_tiny
@@ -235,56 +448,67 @@ def cold_start(workdir: Path) -> dict[str, float]:
     convert_models(Config(models_dir=tiny), [], "int8")
     one = workdir / "one.txt"
     one.write_text("The government said on Monday that the talks would continue next week.\n", "utf-8")
-    result = {}
-    for label, extra in (("rules only", ["--signals", "rules"]), ("tiny models, hf", ["--backend", "hf"]),
-                         ("tiny models, ct2", ["--backend", "ct2"])):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mtqa", "flags", str(one), "--models-dir", str(tiny), *extra],
-                       check=True, capture_output=True)
-        result[label] = time.perf_counter() - start
-    return result
+    base = [sys.executable, "-m", "mtqa", "flags", str(one), "--models-dir", str(tiny)]
+    return {"rules only": [*base, "--signals", "rules"], "tiny models, hf": [*base, "--backend", "hf"],
+            "tiny models, ct2": [*base, "--backend", "ct2"]}
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=int(os.environ.get("MTQA_BENCH_SENTENCES", "200")))
-    parser.add_argument("--child", choices=("hf", "ct2"))
-    parser.add_argument("--workdir", type=Path)
-    args = parser.parse_args(argv)
-    if args.child:
-        return child(args.child, args.workdir, args.n)
-    with tempfile.TemporaryDirectory(prefix="mtqa-bench-") as tmp:
-        workdir = Path(tmp)
-        t0 = time.perf_counter()
-        build_models(workdir)
-        print(f"built and converted two random-weight opus-mt-sized models in {time.perf_counter() - t0:.0f} s",
-              flush=True)
-        gemm = int8_gemm_rate()
-        hf = run_child("hf", workdir, args.n)
-        ct2 = run_child("ct2", workdir, args.n)
-        cold = cold_start(workdir)
-    srcs = sentences(args.n)
-    back = [round(len(s) * OUT_RATIO) for s in srcs]
-    greedy_flops = sum(flops(len(s), out_len(s)) + flops(b, len(s)) for s, b in zip(srcs, back))
-    print(f"\nmachine: {os.cpu_count()} cores, no GPU; n={args.n} sentences, mean source "
-          f"{sum(map(len, srcs)) / len(srcs):.1f} tokens, output forced to {OUT_RATIO}x")
-    print(f"int8 GEMM (torch._int_mm 256x512x8192): {gemm / 1e9:.0f} GOP/s; greedy work "
-          f"{greedy_flops / len(srcs) / 2e9:.2f} GFLOP per sentence per translation pass")
-    print("| pass | transformers fp32 b16 (sent/s) | mtqa ct2 int8 (sent/s) | ratio |")
-    print("|---|---|---|---|")
-    for key in hf["times"]:
-        a, b = args.n / hf["times"][key], args.n / ct2["times"][key]
-        print(f"| {key} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
-    total_hf, total_ct2 = sum(hf["times"].values()), sum(ct2["times"].values())
-    print(f"| all 4 passes | {args.n / total_hf:.2f} | {args.n / total_ct2:.2f} | {total_hf / total_ct2:.2f} |")
-    print(f"peak RSS: transformers {hf['peak_rss_mb']:.0f} MB, mtqa ct2 int8 {ct2['peak_rss_mb']:.0f} MB")
-    print("cold start, mtqa flags on one sentence: " + ", ".join(f"{k} {v:.1f} s" for k, v in cold.items()))
-    greedy_time = ct2["times"]["translate_en_de"] + ct2["times"]["translate_de_en"]
-    roofline = gemm / (greedy_flops / args.n)  # sentences/s through both greedy passes at GEMM speed
-    achieved = args.n / greedy_time
-    print(f"greedy passes: {achieved:.2f} sentences/s through both, roofline {roofline:.2f}")
-    print(f"speedup={total_hf / total_ct2:.2f} sentences_per_s={args.n / total_ct2:.2f} "
-          f"roofline_fraction={achieved / roofline:.2f}")
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def report(n, ncores, load_before, machine, spacy_s, cold, rules, models) -> None:
+    srcs = sentences(n)
+    bandwidth = median([max(m["bandwidth_1"], m["bandwidth_all"]) for m in machine])  # the better way to copy
+    gemm = median([m["gemm"] for m in machine])
+    load_after = os.getloadavg()
+    print(f"\nmachine: {cpu_name()}, {ncores} cores, no GPU; load average {load_before[0]:.1f} before, "
+          f"{load_after[0]:.1f} after; each figure: median (min-max) of {len(machine)} interleaved rounds")
+    print(f"memory bandwidth (numpy copy, 256 MB): 1 thread {fig([m['bandwidth_1'] / 1e9 for m in machine])} GB/s, "
+          f"{ncores} threads {fig([m['bandwidth_all'] / 1e9 for m in machine])} GB/s; "
+          f"int8 GEMM (torch._int_mm 256x512x8192): {fig([m['gemm'] / 1e9 for m in machine], '.0f')} GOP/s")
+    print("\ncold start, `mtqa flags` on one sentence (s):")
+    print(f"| import spacy + load the pipeline | {fig(spacy_s, '.2f')} |")
+    for label, values in cold.items():
+        print(f"| {label} | {fig(values, '.2f')} |")
+    same = len({r['digest'] for p in rules for r in rules[p]}) == 1
+    print(f"\nrules tier (local engine, --signals rules, {RULES_ARTICLES} articles x 100 sentences), sentences/s:")
+    print("| processes | sentences/s | peak RSS (MB) |")
+    print("|---|---|---|")
+    for p, runs in rules.items():
+        mem = f"{max(r['peak_rss_mb'] for r in runs):.0f}"
+        if p > 1:
+            mem += f" + {p} x {max(r['worker_rss_mb'] for r in runs):.0f} (workers, shared pages counted again)"
+        print(f"| {p} | {fig([r['rate'] for r in runs], '.0f')} | {mem} |")
+    print(f"reports byte-identical across processes and rounds: {'yes' if same else 'NO'}")
+    print(f"\nmodel passes, {n} sentences (mean source {sum(map(len, srcs)) / len(srcs):.1f} tokens), "
+          f"sentences/s; shortlist: {SHORTLIST_PIECES} of {VOCAB} pieces on the translation passes only")
+    print("| pass | transformers fp32 b16 | mtqa ct2 int8 | ratio | ct2 int8 + shortlist | ratio |")
+    print("|---|---|---|---|---|---|")
+    keys = list(models["hf"][0]["times"])
+
+    def rates(side, key=None):
+        return [n / (r["times"][key] if key else sum(r["times"].values())) for r in models[side]]
+
+    for key in keys + [None]:
+        hf, ct2, short = rates("hf", key), rates("ct2", key), rates("ct2-shortlist", key)
+        print(f"| {key or 'all 4 passes'} | {fig(hf, '.2f')} | {fig(ct2, '.2f')} | {median(ct2) / median(hf):.2f} | "
+              f"{fig(short, '.2f')} | {median(short) / median(hf):.2f} |")
+    print("peak RSS (MB): " + ", ".join(f"{side} {max(r['peak_rss_mb'] for r in models[side]):.0f}"
+                                        for side in models))
+    roof = greedy_roofline(srcs, bandwidth, gemm)
+    greedy = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"]) for r in models["ct2"]]
+    print(f"roofline of the two greedy passes (bandwidth {bandwidth / 1e9:.1f} GB/s, int8 GEMM {gemm / 1e9:.0f} GOP/s): "
+          f"{roof:.1f} sentences/s; mtqa ct2 int8 reaches {fig(greedy)} = {median(greedy) / roof:.2f} of it")
+    print(f"speedup={median(rates('ct2')) / median(rates('hf')):.2f} sentences_per_s={median(rates('ct2')):.2f} "
+          f"roofline_fraction={median(greedy) / roof:.2f} rules_1={median([r['rate'] for r in rules[1]]):.0f} "
+          f"rules_2={median([r['rate'] for r in rules[2]]):.0f}")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ RequireOpt = typer.Option(False, "--require-models", help="Fail (exit 2) when a 
 BackendOpt = typer.Option(None, "--backend", help="Translation backend: auto, hf, ct2.")
 DeviceOpt = typer.Option(None, "--device", help="cpu, cuda or auto.")
 BeamOpt = typer.Option(None, "--beam", help="Beam size for back-translation (1 = greedy).")
+ShortlistOpt = typer.Option(None, "--shortlist", help="Translation passes choose only among the pieces of the N most "
+                            "frequent target-language words (faster on ct2; changes outputs; in the signature). 0: off.")
 BatchOpt = typer.Option(None, "--batch-size", help="Sentences per model batch (does not change scores).")
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")
@@ -66,8 +68,9 @@ EngineOpt = typer.Option(None, "--engine", help=f"Where the check runs: {', '.jo
                          "pip install 'mtqa[ray]'; default local).")
 RayAddressOpt = typer.Option(None, "--ray-address", help="With --engine ray: join this Ray cluster (auto, HOST:PORT, "
                              "ray://HOST:10001) instead of starting a local instance.")
-WorkersOpt = typer.Option(None, "--workers", help="With --engine ray: Ray actors, each with its own models "
-                          "(default: as many as the CPUs, and GPUs, allow).")
+WorkersOpt = typer.Option(None, "--workers", help="Worker processes (local engine) or Ray actors, each with its "
+                          "own Checker (default: local, the cores for a model-free batch of 16+ articles, else 1; "
+                          "ray, as many as the CPUs, and GPUs, allow).")
 CpusPerWorkerOpt = typer.Option(None, "--cpus-per-worker", help="With --engine ray: CPUs each actor reserves (default 1).")
 GpusPerWorkerOpt = typer.Option(None, "--gpus-per-worker", help="With --engine ray: GPUs each actor reserves "
                                 "(default 0; needs --device cuda).")
@@ -251,6 +254,7 @@ SHARED_OPTIONS: dict[str, tuple[Any, Any]] = {
     "models_dir": (Optional[Path], ModelsDirOpt), "signals": (Optional[str], SignalsOpt),
     "require_models": (bool, RequireOpt), "backend": (Optional[str], BackendOpt),
     "device": (Optional[str], DeviceOpt), "beam": (Optional[int], BeamOpt),
+    "shortlist": (Optional[int], ShortlistOpt),
     "batch_size": (Optional[int], BatchOpt), "profile": (Optional[str], ProfileOpt),
     "fluency_model": (Optional[str], FluencyModelOpt), "slor": (Optional[bool], SlorOpt),
     "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "color": (Optional[bool], ColorOpt),

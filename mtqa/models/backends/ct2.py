@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,31 +113,37 @@ class CT2Translator:
     backend = "ct2"
 
     def __init__(self, translator, tokenizer, model_id: str, revision: str, batch_size: int,
-                 batch_tokens: int = DEFAULT_BATCH_TOKENS):
+                 batch_tokens: int = DEFAULT_BATCH_TOKENS, shortlist: bool = False):
         self.translator, self.tokenizer = translator, tokenizer
         self.model_id, self.revision = model_id, revision
         self.batch_size, self.batch_tokens = batch_size, batch_tokens
+        self.shortlist = shortlist  # the translator was loaded with a vocabulary map (vmap.txt)
         self.max_length = min(int(getattr(tokenizer, "model_max_length", 512) or 512), 1024)
         self.eos = tokenizer.eos_token
 
     @classmethod
     def load(cls, path: Path, device: str = "cpu", compute_type: str = "auto", batch_size: int = 16,
-             batch_tokens: int = DEFAULT_BATCH_TOKENS) -> CT2Translator:
+             batch_tokens: int = DEFAULT_BATCH_TOKENS, shortlist_words: int = 0) -> CT2Translator:
         import ctranslate2
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         marker = read_marker(Path(path))
+        model_id = str(marker.get("model_id", Path(path).name))
         compute = compute_type_for(device, compute_type)
         inter, intra = thread_counts() if device == "cpu" else (1, 0)
-        translator = ctranslate2.Translator(str(path), device=device, compute_type=compute,
-                                            inter_threads=inter, intra_threads=intra)
         tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        with _with_vocabulary_map(Path(path), tokenizer, model_id, shortlist_words) as model_dir:
+            translator = ctranslate2.Translator(str(model_dir), device=device, compute_type=compute,
+                                                inter_threads=inter, intra_threads=intra)
         # The revision names the numbers: int8 scores differ from float32 ones, so they sign differently.
         revision = f"{marker.get('source_revision', 'unknown')}+ct2-{compute}"
-        return cls(translator, tokenizer, str(marker.get("model_id", Path(path).name)), revision,
-                   batch_size, batch_tokens)
+        if shortlist_words:
+            from mtqa.models.shortlist import revision_tag
+
+            revision += revision_tag(shortlist_words)
+        return cls(translator, tokenizer, model_id, revision, batch_size, batch_tokens, bool(shortlist_words))
 
     def _pieces(self, texts: Sequence[str], target: bool = False) -> list[list[str]]:
         key = "text_target" if target else "text"
@@ -158,7 +166,7 @@ class CT2Translator:
         limits = [self._output_limit(len(s)) for s in sources]
         results = self.translator.translate_batch(
             sources, beam_size=beam, max_decoding_length=max(limits), return_scores=True,
-            length_penalty=1.0, **self._batching())
+            length_penalty=1.0, use_vmap=self.shortlist, **self._batching())
         outputs, means, cut = [], [], []
         for i, (result, limit) in enumerate(zip(results, limits)):
             tokens = list(result.hypotheses[0])
@@ -167,11 +175,15 @@ class CT2Translator:
                 cut.append(i)
             outputs.append(tokens)
             means.append(float(result.scores[0]))  # sum of log-probs over tokens + </s>, divided by their count
-        if cut:
-            rescored = self.translator.score_batch([sources[i] for i in cut], [outputs[i] for i in cut],
+        # A shortlist's scores are over the shortlisted softmax: every output is scored again in full.
+        rescore = range(len(outputs)) if self.shortlist else cut
+        if rescore:
+            rescored = self.translator.score_batch([sources[i] for i in rescore], [outputs[i] for i in rescore],
                                                    **self._batching(scoring=True))
-            for i, scored in zip(cut, rescored):
-                lps = [finite_logprob(x) for x in scored.log_probs[:-1]]  # the </s> is not part of a cut output
+            cut_set = set(cut)
+            for i, scored in zip(rescore, rescored):
+                # the </s> is not part of a cut output
+                lps = [finite_logprob(x) for x in (scored.log_probs[:-1] if i in cut_set else scored.log_probs)]
                 means[i] = sum(lps) / len(lps) if lps else 0.0
         return [Translation(self._detokenize(tokens), mean) for tokens, mean in zip(outputs, means)]
 
@@ -188,6 +200,28 @@ class CT2Translator:
         pieces = [row[:-1] if row and row[-1] == self.eos else row for row in self._pieces(targets, target=True)]
         results = self.translator.score_batch(self._pieces(sources), pieces, **self._batching(scoring=True))
         return [TokenScores(tuple(p), tuple(finite_logprob(x) for x in r.log_probs)) for p, r in zip(pieces, results)]
+
+
+@contextmanager
+def _with_vocabulary_map(path: Path, tokenizer, model_id: str, words: int) -> Iterator[Path]:
+    """The model directory; with a shortlist, a temporary copy of it (links) that adds ``vmap.txt``.
+
+    CTranslate2 reads a vocabulary map only from the model's directory, and only when the
+    Translator is built: the user's conversion is left as it is, the links are gone afterwards."""
+    if not words:
+        yield path
+        return
+    from mtqa.models.shortlist import shortlist, target_language
+
+    vocab = tokenizer.get_vocab()
+    kept = shortlist(vocab, lambda ws: (tokenizer.convert_ids_to_tokens(r) for r in tokenizer(
+        text_target=ws, add_special_tokens=False)["input_ids"]), target_language(model_id) or "en",
+        words, tokenizer.all_special_tokens)
+    with tempfile.TemporaryDirectory(prefix="mtqa-vmap-") as tmp:
+        for entry in path.iterdir():
+            (Path(tmp) / entry.name).symlink_to(entry.resolve())
+        (Path(tmp) / "vmap.txt").write_text("\t" + " ".join(kept) + "\n", "utf-8")  # "": always candidates
+        yield Path(tmp)
 
 
 def converted_dir(located: LocatedModel, config: Config) -> Path:
@@ -210,4 +244,4 @@ def load_translator(located: LocatedModel, context: ModelContext) -> CT2Translat
     except ImportError:
         raise BackendUnavailable(located.model_id, "the ct2 backend needs the ctranslate2 package",
                                  "pip install 'mtqa[ct2]', or use --backend hf") from None
-    return CT2Translator.load(path, context.device, c.compute_type, c.batch_size, c.batch_tokens)
+    return CT2Translator.load(path, context.device, c.compute_type, c.batch_size, c.batch_tokens, c.shortlist)

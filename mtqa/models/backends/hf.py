@@ -7,6 +7,7 @@ truncated (the scores then cover the part the model saw) instead of crashing the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,29 @@ def _load(located: LocatedModel, auto_class: str, device: str):
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(located.path), local_files_only=True)
     model = getattr(transformers, auto_class).from_pretrained(
         str(located.path), local_files_only=True, use_safetensors=True, trust_remote_code=False)
-    return model.to(device).eval(), tokenizer
+    model = model.to(device).eval()
+    if device == "cpu":
+        sane_threads(model)
+    return model, tokenizer
+
+
+SMALL_MODEL = 20_000_000  # parameters: below this, torch's extra threads cost more than they save
+THREAD_SETTINGS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def sane_threads(model) -> None:
+    """One torch thread for a small model, unless the user chose a thread count.
+
+    torch starts a thread per core; on matrices this small each step's hand-over costs more than the
+    work (measured: the tiny models' check twice as fast with one thread on 2 busy cores). A
+    full-size model keeps torch's default. ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` set: untouched.
+    """
+    import torch
+
+    if any(os.environ.get(name) for name in THREAD_SETTINGS):
+        return
+    if sum(p.numel() for p in model.parameters()) < SMALL_MODEL:
+        torch.set_num_threads(1)
 
 
 class _HFModel:
@@ -63,15 +86,37 @@ class HFTranslator(_HFModel):
         self.start_id = model.config.decoder_start_token_id
         self.eos_id = model.config.eos_token_id
         self.pad_id = model.config.pad_token_id
+        self.shortlist_bias = None  # set by restrict()
 
     @classmethod
     def load(cls, located: LocatedModel, device: str, batch_size: int,
-             batch_tokens: int = DEFAULT_BATCH_TOKENS) -> HFTranslator:
+             batch_tokens: int = DEFAULT_BATCH_TOKENS, shortlist_words: int = 0) -> HFTranslator:
         model, tokenizer = _load(located, "AutoModelForSeq2SeqLM", device)
         # A forced end-of-sentence at the length limit would depend on the longest sentence in the
         # batch; outputs are cut per sentence instead (see _output_limit).
         model.generation_config.forced_eos_token_id = None
-        return cls(model, tokenizer, located.model_id, located.revision, device, batch_size, batch_tokens)
+        translator = cls(model, tokenizer, located.model_id, located.revision, device, batch_size, batch_tokens)
+        if shortlist_words:
+            translator.restrict(shortlist_words)
+        return translator
+
+    def restrict(self, words: int) -> None:
+        """Greedy and beam search choose only among the shortlist's pieces (mtqa.models.shortlist).
+
+        transformers still computes every logit (no time is saved here, CTranslate2 saves it); the
+        restriction makes this backend choose what the ct2 backend chooses. Scores stay full-softmax."""
+        import torch
+
+        from mtqa.models.shortlist import revision_tag, shortlist, target_language
+
+        vocab = self.tokenizer.get_vocab()
+        kept = shortlist(vocab, lambda ws: (self.tokenizer.convert_ids_to_tokens(r) for r in self.tokenizer(
+            text_target=ws, add_special_tokens=False)["input_ids"]), target_language(self.model_id) or "en",
+            words, self.tokenizer.all_special_tokens)
+        bias = torch.full((self.model.config.decoder_vocab_size or len(vocab),), float("-inf"))
+        bias[[vocab[p] for p in kept]] = 0.0
+        self.shortlist_bias = bias.to(self.device)
+        self.revision += revision_tag(words)
 
     def _encode(self, texts: Sequence[str]):
         enc = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=True,
@@ -98,7 +143,8 @@ class HFTranslator(_HFModel):
         limit = max(self._output_limit(n) for n in lengths)
         with torch.inference_mode():
             generated = self.model.generate(**enc, num_beams=beam, do_sample=False, max_new_tokens=limit,
-                                            min_new_tokens=0, suppress_tokens=[self.pad_id])
+                                            min_new_tokens=0, suppress_tokens=[self.pad_id],
+                                            logits_processor=self._restriction())
         labels = []
         for row, n in zip(generated.tolist(), lengths):
             ids = row[1:] if row and row[0] == self.start_id else row
@@ -112,6 +158,14 @@ class HFTranslator(_HFModel):
             mean = sum(lps) / len(lps) if lps else 0.0
             out.append(Translation(text, mean))
         return out
+
+    def _restriction(self):
+        if self.shortlist_bias is None:
+            return None
+        from transformers import LogitsProcessorList
+
+        bias = self.shortlist_bias
+        return LogitsProcessorList([lambda input_ids, scores: scores + bias[:scores.shape[-1]]])
 
     def _forced(self, enc, labels: list[list[int]]) -> list[list[float]]:
         """Log-probability of each label token given the source and the label prefix.
@@ -206,7 +260,7 @@ class HFCausalLM(_HFModel):
 
 def load_translator(located: LocatedModel, context: ModelContext) -> HFTranslator:
     c = context.config
-    return HFTranslator.load(located, context.device, c.batch_size, c.batch_tokens)
+    return HFTranslator.load(located, context.device, c.batch_size, c.batch_tokens, c.shortlist)
 
 
 def load_language_model(located: LocatedModel, context: ModelContext) -> HFCausalLM:
