@@ -45,9 +45,12 @@ SEVERITY = "minor"  # measured precision on real pages about 80 %: see README, D
 _ASCII = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‹": "'", "›": "'",
                         "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‑": "-", "…": "...", "\u00a0": " "})
 _WORD = re.compile(r"\w")
-# A wire-copy dateline opening the first sentence ("BERLIN (dpa) – ", "PARIS: "): a convention of the
-# genre that the English grammar has no rule for; the sentence after it is what is parsed.
-DATELINE = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ.'/ -]*[A-ZÄÖÜ](?:\s*\([^()]{1,40}\))?\s*[-–—:]\s+(?=[A-Z\"“„])")
+# A wire-copy dateline opening the first sentence ("BERLIN (dpa) – ", "PARIS: ", "Frankfurt/Main
+# (dpa) - "): a convention of the genre that the English grammar has no rule for; the sentence after
+# it is what is parsed. A place in title case counts only with the agency in brackets after it.
+DATELINE = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ.'/ -]*[A-ZÄÖÜ](?:\s*\([^()]{1,40}\))?"
+                      r"|[A-ZÄÖÜ][\w.'/-]*(?: [A-ZÄÖÜ][\w.'/-]*){0,2}\s*\([^()]{1,40}\))"
+                      r"\s*[-–—:]\s+(?=[A-Z\"“„])")
 
 
 def import_link_grammar() -> Any:

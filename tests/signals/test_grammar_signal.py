@@ -63,9 +63,14 @@ def test_missing_library_is_a_clear_skip(monkeypatch):
 def test_a_wire_dateline_is_not_read_as_broken_grammar(signal):
     for text in ("HAMBURG (dpa) - The port authority said on Monday that traffic had recovered.",
                  "NEW YORK (AP) – Shares of the carmaker fell sharply in early trading.",
-                 "VIENNA: The chancellor will meet the regional governors next week."):
+                 "VIENNA: The chancellor will meet the regional governors next week.",
+                 "Frankfurt/Main (dpa) - The port authority said on Monday that traffic had recovered.",
+                 "New York (AP) – Shares of the carmaker fell sharply in early trading."):
         assert signal.score([sentence(text)])[0].flags == (), text
     garbled = "HAMBURG (dpa) - The minister said the newspaper that the government the farmers help would."
     result = signal.score([sentence(garbled)])[0]
     assert [f.code for f in result.flags] == ["no-parse"]
     assert all(garbled[s.start:s.end] == s.text and s.start > len("HAMBURG (dpa) - ") for s in result.suspects)
+    # a place in title case is a dateline only with the agency in brackets: otherwise it is the sentence
+    assert grammar.DATELINE.match("Berlin - The city said on Monday that traffic had recovered.") is None
+    assert grammar.DATELINE.match("The minister (CDU) - the one who resigned - said so.") is None
