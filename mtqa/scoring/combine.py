@@ -163,10 +163,7 @@ def _combine_fitted_score(
     cal = profile.calibrated
     assert cal is not None
     scored: list[SentenceScore] = []
-    for i, sentence in enumerate(sentences):
-        signals = {name: res[i] for name, res in sorted(results.items())}
-        p = cal.probability(signal_features(signals))
-        flags = [f for res in signals.values() for f in res.flags]
+    for i, sentence, signals, p, flags in _fitted(sentences, results, cal):
         risks, metric_flags = _metric_evidence(sentence, i, signals, profile, zscores)
         # a detector flag whose severity the fit does not weigh keeps its hand-set risk
         risks += [profile.flag_risk.get(f.severity, 0.0) for f in flags if f"flags.{f.severity}" not in cal.features]
@@ -195,10 +192,7 @@ def _combine_calibrated(
     cal = profile.calibrated
     assert cal is not None
     scored: list[SentenceScore] = []
-    for i, sentence in enumerate(sentences):
-        signals = {name: res[i] for name, res in sorted(results.items())}
-        p = cal.probability(signal_features(signals))
-        flags = [f for res in signals.values() for f in res.flags]
+    for _, sentence, signals, p, flags in _fitted(sentences, results, cal):
         if p >= cal.threshold:
             if not any(f.severity in ("major", "minor") for f in flags):
                 flags.append(_calibrated_flag(sentence, signals, profile, p))
@@ -208,6 +202,13 @@ def _combine_calibrated(
         score = round(100.0 * (1.0 - p), 2)
         scored.append(SentenceScore(sentence, score, severity_of(flags), tuple(flags), signals))
     return scored
+
+
+def _fitted(sentences: Sequence[Sentence], results: Mapping[str, Sequence[SignalResult]], cal: Calibrated):
+    """Per sentence, for both calibrated modes: (index, sentence, its signal results, the fit's p, its flags)."""
+    for i, sentence in enumerate(sentences):
+        signals = {name: res[i] for name, res in sorted(results.items())}
+        yield i, sentence, signals, cal.probability(signal_features(signals)), [f for res in signals.values() for f in res.flags]
 
 
 def _calibrated_flag(sentence: Sentence, signals: Mapping[str, SignalResult], profile: Profile, p: float) -> Flag:
