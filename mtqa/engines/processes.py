@@ -18,15 +18,17 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from mtqa.config import Config
 from mtqa.engines.base import EngineError
 from mtqa.pipeline import Checker
 from mtqa.types import Document, DocumentReport
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 AHEAD_PER_WORKER = 8  # tasks in flight per worker: the input is read this far ahead, no further
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -86,6 +88,9 @@ class ProcessPool:
 
     def __init__(self, checker: Checker, workers: int, cores: int, docs_per_task: int):
         global _checker
+        from concurrent.futures import ProcessPoolExecutor  # here: a one-process run never pays its import
+        from concurrent.futures.process import BrokenProcessPool
+
         self.workers, self.docs_per_task = workers, docs_per_task
         self.idle = True  # no task in flight: close() may wait for the workers
         self.threads = max(1, cores // workers)
@@ -120,6 +125,8 @@ class ProcessPool:
         self.idle = True
 
     def _merge(self, chunk: list, future: Future | None) -> Iterator[DocumentReport]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             checked = iter(future.result() if future is not None else ())
         except BrokenProcessPool:

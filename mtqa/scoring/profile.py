@@ -4,7 +4,7 @@ The built-in profile (``default-profile.toml``, next to this module) is fitted o
 by ``tools/fit_profile.py`` (``make fit``) in ``score`` mode: the fit sets the sentence score (the
 detectors' flags are among its features, with fitted weights), the flags keep their severity for
 the gate, and the model signals keep their hand-set metric rules
-(``DEFAULT_METRICS``, from each signal's SPEC: their values cannot be produced where it was fitted).
+(``default_metrics()``, from each signal's SPEC: their values cannot be produced where it was fitted).
 ``Profile()`` is the hand-set combination those rules belong to; ``mtqa calibrate`` writes a fitted
 profile in ``gate`` mode.
 One reader (``load_profile``) and one writer (``profile_toml``) for both, so every profile file
@@ -28,9 +28,6 @@ FLAG_RISK = {"major": 0.6, "minor": 0.25, "info": 0.0}
 FLAG_CODE = "flag."  # a feature counting one flag code; absent from a run's features means not raised (0)
 CALIBRATED_MODES = ("gate", "score")
 BUILTIN_PROFILE = Path(__file__).with_name("default-profile.toml")
-
-
-DEFAULT_METRICS: tuple[MetricRule, ...] = default_metrics()  # each signal declares its own
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,8 @@ class Calibrated:
 @dataclass(frozen=True)
 class Profile:
     name: str = "default"
-    metrics: tuple[MetricRule, ...] = DEFAULT_METRICS
+    # each signal declares its own; read when a profile is made, so importing this module loads no signal
+    metrics: tuple[MetricRule, ...] = field(default_factory=default_metrics)
     flag_risk: Mapping[str, float] = field(default_factory=lambda: dict(FLAG_RISK))
     relative_z: float = -1.5  # a metric this many MADs below the article's median is relatively low
     rules_risk_weight: float = 1.0
