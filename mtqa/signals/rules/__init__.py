@@ -17,6 +17,7 @@ from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.help import FLAG_HELP
 from mtqa.signals.rules.oddity import default_table
+from mtqa.text.attributes import fast_ruler
 from mtqa.text.nlp import PipelineMissing, english, pipeline_name
 from mtqa.types import Sentence, SignalResult
 
@@ -26,6 +27,7 @@ TEXT_DETECTORS = (characters.mojibake, characters.invisible_controls, characters
 # Headlines and cross-headings are written without verbs and final stops.
 PROSE_ONLY = {syntax.missing_finite_verb, syntax.missing_subject, syntax.truncated}
 BATCH_SIZE = 128
+PIPE_DISABLED = ("lemmatizer", "ner")  # NER runs later, on the few sentences with a foreign-looking word
 HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax counts half
 
 SPEC = SignalSpec(
@@ -41,6 +43,8 @@ class RulesSignal:
     def __init__(self, nlp=None, table=None):
         self.nlp = nlp or english()
         self.table = table or default_table()
+        self.ruler = fast_ruler(self.nlp, PIPE_DISABLED)  # the pipeline's attribute_ruler, by table lookup
+        self.disabled = [*PIPE_DISABLED, "attribute_ruler"] if self.ruler else list(PIPE_DISABLED)
 
     def signature(self) -> str:
         digest = hashlib.sha256(repr(sorted(self.table.counts.items())).encode()).hexdigest()[:8]
@@ -48,7 +52,9 @@ class RulesSignal:
 
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         texts = [s.text for s in sentences]
-        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["lemmatizer", "ner"])
+        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=self.disabled)
+        if self.ruler:
+            docs = map(self.ruler, docs)
         article = Article(texts)
         main = prose.main_people(article)
         out, previous = [], {}
