@@ -7,8 +7,9 @@ the check fail becomes an error report and the batch goes on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 from mtqa._version import __version__
 from mtqa.config import Config
@@ -21,7 +22,7 @@ from mtqa.signals.base import SignalUnavailable
 from mtqa.signals.registry import build_signals
 from mtqa.text.longsentences import MAX_CHARS, split_long_sentences
 from mtqa.text.nlp import PipelineMissing
-from mtqa.text.segment import LineIndex, segment, segment_lines, segmenter_name
+from mtqa.text.segment import LineIndex, segment_lines, segment_parsed, segmenter_name
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
 
@@ -58,16 +59,18 @@ class Checker:
         plain = to_plain(document.text)
         return replace(document, text=plain.text), plain
 
-    def _segment(self, work: Document) -> list[Sentence]:
-        """Sentences; in article mode run-ons are cut for the models. ``--lines`` keeps one entry
-        per input line (its contract), and the models truncate an over-long line safely."""
+    def _segment(self, work: Document) -> tuple[list[Sentence], Mapping[tuple[int, int], Any]]:
+        """Sentences, and the segmenter's parse of those it parsed in context (by offsets); in
+        article mode run-ons are cut for the models. ``--lines`` keeps one entry per input line
+        (its contract), and the models truncate an over-long line safely."""
         if self.config.lines:
-            return segment_lines(work)
-        return split_long_sentences(work, segment(work), MAX_CHARS)
+            return segment_lines(work), {}
+        sentences, parses = segment_parsed(work)
+        return split_long_sentences(work, sentences, MAX_CHARS), parses
 
     def sentences(self, document: Document) -> list[Sentence]:
         work, plain = self._plain(document)
-        sentences = self._segment(work)
+        sentences, _ = self._segment(work)
         if plain is None:
             return sentences
         index = LineIndex(document.text)
@@ -75,12 +78,13 @@ class Checker:
 
     def check_document(self, document: Document) -> DocumentReport:
         work, plain = self._plain(document)
-        sentences = self._segment(work)
+        sentences, parses = self._segment(work)
         prose = [s for s in sentences if s.is_prose]
         results: dict[str, list[SignalResult]] = {}
         if prose:
             for signal in self.signals:
-                out = signal.score(prose)
+                # A signal that reads spaCy parses takes the segmenter's instead of parsing again.
+                out = signal.score(prose, parses) if getattr(signal, "reads_parses", False) else signal.score(prose)
                 if len(out) != len(prose):
                     raise RuntimeError(f"signal {signal.name} returned {len(out)} results for {len(prose)} sentences")
                 results[signal.name] = out

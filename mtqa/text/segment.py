@@ -21,6 +21,7 @@ from typing import Iterable, Sequence
 
 from mtqa.text import junk, markupsplit
 from mtqa.text import lines as page_lines
+from mtqa.text.docs import ParsedWindow
 from mtqa.types import Document, Sentence
 
 Span = tuple[int, int, str, "str | None"]
@@ -255,17 +256,33 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]],
 
 def sentence_starts(texts: list[str]) -> list[list[int]]:
     """Offsets where a new sentence starts inside each text (0 excluded), by spaCy's parser."""
+    return [starts for starts, _ in parse_runs(texts, tag=False)]
+
+
+def parse_runs(texts: list[str], tag: bool = True) -> list[tuple[list[int], list[ParsedWindow]]]:
+    """Per text: the parser's sentence starts (0 excluded), and its parsed windows (offset, Doc).
+
+    ``tag`` adds the tagger and the attribute ruler, so the windows carry the full analysis the
+    detectors read; the parser's boundaries are the same either way (both components read the
+    shared token vectors, neither changes them)."""
+    from mtqa.text.attributes import fast_ruler
     from mtqa.text.nlp import english
 
     nlp = english()  # PipelineMissing names the install command
-    enable = [name for name in ("tok2vec", "parser") if name in nlp.pipe_names]
+    wanted = ("tok2vec", "tagger", "parser", "attribute_ruler") if tag else ("tok2vec", "parser")
+    ruler = fast_ruler(nlp, tuple(n for n in nlp.pipe_names if n not in wanted)) if tag else None
+    enable = [name for name in wanted if name in nlp.pipe_names and not (ruler and name == "attribute_ruler")]
     pieces = [(i, at, piece) for i, text in enumerate(texts) for at, piece in _windows(text)]
-    out: list[list[int]] = [[] for _ in texts]
+    out: list[tuple[list[int], list[ParsedWindow]]] = [([], []) for _ in texts]
     with nlp.select_pipes(enable=enable):
-        for (i, at, _), doc in zip(pieces, nlp.pipe((p for _, _, p in pieces), batch_size=64)):
+        for (i, at, piece), doc in zip(pieces, nlp.pipe((p for _, _, p in pieces), batch_size=64)):
+            if ruler:
+                ruler(doc)
+            starts, windows = out[i]
+            windows.append(ParsedWindow(at, len(piece), doc))
             if at > 0:
-                out[i].append(at)  # a candidate only: accept_break still wants terminal punctuation
-            out[i].extend(at + sent.start_char for sent in doc.sents if sent.start_char > 0)
+                starts.append(at)  # a candidate only: accept_break still wants terminal punctuation
+            starts.extend(at + sent.start_char for sent in doc.sents if sent.start_char > 0)
     return out
 
 
@@ -358,6 +375,20 @@ def split_run(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
 
 def segment(doc: Document) -> list[Sentence]:
     """Every stretch of non-whitespace text as one Sentence with a kind: prose or set-aside junk."""
+    return _segment(doc, parse=False)[0]
+
+
+def segment_parsed(doc: Document) -> tuple[list[Sentence], dict[tuple[int, int], object]]:
+    """``segment``, and the parse of each body sentence as its paragraph's parser saw it.
+
+    The paragraph is parsed once, to find the sentences; a sentence whose ends are sentence ends of
+    that parse gets its stretch of it as a Doc of its own (keyed by its offsets), so the detectors
+    read the parse the segmenter made, in context, instead of parsing the sentence a second time.
+    A sentence the parser would have cut elsewhere is not in the map: it is parsed on its own."""
+    return _segment(doc, parse=True)
+
+
+def _segment(doc: Document, parse: bool) -> tuple[list[Sentence], dict[tuple[int, int], object]]:
     text = doc.text
     lines = content_lines(text)
     kinds = classify_lines(lines)
@@ -376,11 +407,23 @@ def segment(doc: Document) -> list[Sentence]:
             end = start + len(text[start:start + tail].rstrip())
         paragraphs.append((start, end))
 
-    for (start, end), starts in zip(paragraphs, sentence_starts([text[a:b] for a, b in paragraphs])):
+    parses: dict[tuple[int, int], object] = {}
+    for (start, end), (starts, windows) in zip(paragraphs, parse_runs([text[a:b] for a, b in paragraphs], parse)):
         for a, b in split_run(text[start:end], starts + _german_quote_ends(text[start:end])):
             spans.append((start + a, start + b, "body", None))
-    return make_sentences(doc, spans)
+            if parse:
+                sentence = _sentence_parse(windows, a, b)
+                if sentence is not None:
+                    parses[(start + a, start + b)] = sentence
+    return make_sentences(doc, spans), parses
 
+
+def _sentence_parse(windows: list[ParsedWindow], a: int, b: int):
+    """Characters ``a:b`` of a paragraph as a Doc of their own, if the parse has sentence ends there."""
+    for window in windows:
+        if window.at <= a and b <= window.at + window.length:
+            return window.sentence(a - window.at, b - window.at)
+    return None
 
 
 def segmenter_name() -> str:

@@ -8,6 +8,7 @@ read the raw text. Every finding becomes a ``Flag`` with document offsets.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Mapping
 from typing import Any, Sequence
 
 from mtqa.config import Config
@@ -31,7 +32,7 @@ PIPE_DISABLED = ("lemmatizer", "ner")  # NER runs later, on the few sentences wi
 HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax counts half
 
 SPEC = SignalSpec(
-    name="rules", version="1",
+    name="rules", version="2",
     summary="deterministic detectors (grammar, untranslated words, typography, mojibake) on the spaCy parse",
     flag_help=FLAG_HELP,
 )
@@ -39,6 +40,7 @@ SPEC = SignalSpec(
 
 class RulesSignal:
     name, version = SPEC.name, SPEC.version
+    reads_parses = True  # score() takes the segmenter's parses (mtqa.text.segment.segment_parsed)
 
     def __init__(self, nlp=None, table=None):
         self.nlp = nlp or english()
@@ -50,11 +52,15 @@ class RulesSignal:
         digest = hashlib.sha256(repr(sorted(self.table.counts.items())).encode()).hexdigest()[:8]
         return f"{self.name}:{self.version}|spacy:{pipeline_name()}|table:{digest}"
 
-    def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
+    def score(self, sentences: Sequence[Sentence],
+              parses: Mapping[tuple[int, int], Any] | None = None) -> list[SignalResult]:
+        """``parses``: a sentence's Doc by its (start, end), as the segmenter parsed it in its
+        paragraph; the others are parsed here, one by one."""
         texts = [s.text for s in sentences]
-        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=self.disabled)
-        if self.ruler:
-            docs = map(self.ruler, docs)
+        given = [(parses or {}).get((s.start, s.end)) for s in sentences]
+        given = [d if d is not None and d.text == s.text else None for d, s in zip(given, sentences)]
+        rest = self._parse([t for t, d in zip(texts, given) if d is None])
+        docs = [d if d is not None else next(rest) for d in given]
         article = Article(texts)
         main = prose.main_people(article)
         out, previous = [], {}
@@ -65,6 +71,10 @@ class RulesSignal:
             previous = named
             out.append(self._one(sentence, doc, article, extra))
         return out
+
+    def _parse(self, texts: list[str]) -> Iterator:
+        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=self.disabled)
+        return map(self.ruler, docs) if self.ruler else iter(docs)
 
     def _one(self, sentence: Sentence, doc, article: Article | None = None,
              extra: list[Finding] | None = None) -> SignalResult:

@@ -1,0 +1,84 @@
+"""One parse per paragraph: the segmenter's parse is what the detectors read, sentence by sentence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conftest import DATA
+
+from mtqa.config import Config
+from mtqa.pipeline import Checker
+from mtqa.signals.rules import RulesSignal
+from mtqa.text.segment import parse_runs, segment, segment_parsed
+from mtqa.types import Document
+
+PARAGRAPH = "Ministers met in Berlin on Monday. They agreed on a plan, officials said. Talks go on."
+
+
+def _annotations(tokens, shift: int = 0) -> list[tuple]:
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.dep_, t.head.i - shift) for t in tokens]
+
+
+def test_a_sentence_gets_its_stretch_of_the_paragraph_parse():
+    (starts, [window]), = parse_runs([PARAGRAPH])
+    a = PARAGRAPH.index("They")
+    b = PARAGRAPH.index(" Talks")
+    sentence = window.sentence(a, b)
+    assert sentence.text == "They agreed on a plan, officials said."  # no trailing space, own offsets
+    assert sentence[0].idx == 0 and sentence[-1].whitespace_ == ""
+    span = window.doc.char_span(a, b)
+    assert _annotations(sentence) == _annotations(span, shift=span.start)
+
+
+def test_no_copy_where_the_parser_does_not_end_a_sentence():
+    (_, [window]), = parse_runs([PARAGRAPH])
+    assert window.sentence(0, PARAGRAPH.index(" on Monday")) is None  # mid-sentence
+    assert window.sentence(0, 5) is None  # inside a word
+
+
+def test_tagging_the_paragraph_does_not_move_a_sentence_boundary():
+    paragraphs = [p for path in [DATA / "seed-article.txt", *sorted((DATA / "samples").glob("*.txt"))]
+                  for p in path.read_text("utf-8").split("\n\n") if p.strip()]
+    tagged = [starts for starts, _ in parse_runs(paragraphs, tag=True)]
+    plain = [starts for starts, _ in parse_runs(paragraphs, tag=False)]
+    assert tagged == plain
+
+
+def test_segment_parsed_segments_as_segment_does(seed_path):
+    document = Document("seed", str(seed_path), seed_path.read_text("utf-8"))
+    sentences, parses = segment_parsed(document)
+    assert sentences == segment(document)
+    body = [s for s in sentences if s.kind == "body"]
+    assert parses and set(parses) <= {(s.start, s.end) for s in body}
+    assert all(parses[(s.start, s.end)].text == s.text for s in body if (s.start, s.end) in parses)
+
+
+def test_the_rules_do_not_parse_a_sentence_the_segmenter_parsed(seed_path, monkeypatch):
+    parsed_again: list[str] = []
+    original = RulesSignal._parse
+
+    def recording(self, texts):
+        parsed_again.extend(texts)
+        return original(self, texts)
+
+    monkeypatch.setattr(RulesSignal, "_parse", recording)
+    document = Document("seed", str(seed_path), seed_path.read_text("utf-8"))
+    checker = Checker(Config(signals=("rules",)))
+    checker.check_document(document)
+    _, parses = segment_parsed(document)
+    given = {document.text[a:b] for a, b in parses}
+    assert parses and not given & set(parsed_again)
+    prose = [s for s in segment(document) if s.is_prose]
+    assert len(parsed_again) == len(prose) - len(parses)  # titles, headings: parsed on their own
+
+
+def test_a_one_sentence_paragraph_reads_as_the_sentence_alone():
+    """In context or alone is the same parse when the paragraph is the sentence: same values, flags."""
+    text = "The minister said on Monday that the talks would continue.\n\nHowever, this has not yet responded.\n"
+    document = Document("a", "a.txt", text)
+    article = Checker(Config(signals=("rules",))).check_document(document)
+    lines = Checker(replace(Config(signals=("rules",)), lines=True)).check_document(document)
+    assert [s.sentence.text for s in article.sentences] == [s.sentence.text for s in lines.sentences]
+    for a, b in zip(article.sentences, lines.sentences):
+        assert a.signals["rules"].values == b.signals["rules"].values
+        assert a.signals["rules"].flags == b.signals["rules"].flags
