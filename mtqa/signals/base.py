@@ -63,6 +63,9 @@ class Signal(Protocol):
         ...
 
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
+        """One result per sentence, in order. A signal that reads spaCy parses may set
+        ``reads_parses = True``: it is then called as ``score(sentences, parses)``, ``parses`` a
+        body sentence's Doc by its (start, end), as the segmenter parsed it in its paragraph."""
         ...
 
 

@@ -165,7 +165,7 @@ def test_unwritable_output_is_one_line(cli, tmp_path, seed_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("MTQA_SLOW"), reason="100k-sentence batch (about 3 minutes): set MTQA_SLOW=1 to run it")
+@pytest.mark.skipif(not os.environ.get("MTQA_SLOW"), reason="100k-sentence batch (about a minute): set MTQA_SLOW=1 to run it")
 def test_hundred_thousand_sentences_model_free(cli, tmp_path):
     feed = tmp_path / "feed.jsonl"
     sentence = "Ministers met in Berlin on Monday and agreed on a plan."

@@ -18,6 +18,7 @@ CLOSED_CLASS = {"DT", "IN", "PRP", "PRP$", "MD", "CC", "WDT", "WP", "WP$", "TO",
                 "RP", "PDT"}
 SMOOTHING = 0.1
 TABLE = "syntax-table.json"  # beside this module (package data)
+SEEN_MAX = 200_000  # surprisals remembered per table (events repeat: tags, arcs, function words)
 RISK_CAP = 0.45  # the most risk oddity alone adds: enough to rank, never a verdict by itself
 
 
@@ -27,15 +28,25 @@ def _lex(tok) -> str:
 
 def events(doc) -> dict[str, list[str]]:
     """The four event streams of one parsed sentence, as strings (the table's keys)."""
-    tags = ["<s>"] + [t.tag_ for t in doc] + ["</s>"]
-    lex = ["<s>"] + [_lex(t) for t in doc] + ["</s>"]
-    arcs = [(t.tag_, f"{t.dep_} {t.head.tag_} {'R' if t.head.i > t.i else 'L'}") for t in doc]
-    lex_arcs = [(_lex(t), f"{t.dep_} {_lex(t.head)} {'R' if t.head.i > t.i else 'L'}") for t in doc]
+    toks = list(doc)  # each token read once: spaCy makes a new Token object on every access
+    tags = [t.tag_ for t in toks]
+    lex = [f"{tag}|{t.lower_}" if tag in CLOSED_CLASS else tag for t, tag in zip(toks, tags)]
+    first = toks[0].i if toks else 0
+    arcs, lex_arcs = [], []
+    for k, t in enumerate(toks):
+        head = t.head
+        h = head.i - first
+        head_tag, head_lex = (tags[h], lex[h]) if 0 <= h < len(toks) else (head.tag_, _lex(head))
+        side = "R" if head.i > t.i else "L"
+        arcs.append(f"{tags[k]}\t{t.dep_} {head_tag} {side}")
+        lex_arcs.append(f"{lex[k]}\t{t.dep_} {head_lex} {side}")
+    tags = ["<s>", *tags, "</s>"]
+    lex = ["<s>", *lex, "</s>"]
     return {
         "tag_bigram": [f"{a}\t{b}" for a, b in zip(tags, tags[1:])],
         "lex_bigram": [f"{a}\t{b}" for a, b in zip(lex, lex[1:])],
-        "arc": [f"{a}\t{b}" for a, b in arcs],
-        "lex_arc": [f"{a}\t{b}" for a, b in lex_arcs],
+        "arc": arcs,
+        "lex_arc": lex_arcs,
     }
 
 
@@ -55,15 +66,21 @@ class OddityTable:
                 outs.add(o)
             self.contexts[stream] = ctx
             self.outcomes[stream] = len(outs) + 1
+        self._seen: dict[tuple[str, str], float] = {}  # surprisals computed so far (a pure function)
         self.center = float(data["center"])
         self.scale = float(data["scale"])
         self.source = str(data.get("source", ""))
 
     def surprisal(self, stream: str, event: str) -> float:
-        ctx = event.split("\t", 1)[0]
-        n = self.counts[stream].get(event, 0)
-        total = self.contexts[stream].get(ctx, 0)
-        return -math.log((n + SMOOTHING) / (total + SMOOTHING * self.outcomes[stream]))
+        known = self._seen.get((stream, event))
+        if known is None:
+            ctx = event.split("\t", 1)[0]
+            n = self.counts[stream].get(event, 0)
+            total = self.contexts[stream].get(ctx, 0)
+            known = -math.log((n + SMOOTHING) / (total + SMOOTHING * self.outcomes[stream]))
+            if len(self._seen) < SEEN_MAX:
+                self._seen[(stream, event)] = known
+        return known
 
     def features(self, doc) -> dict[str, float]:
         out = {}

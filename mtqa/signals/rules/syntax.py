@@ -249,13 +249,18 @@ def _past(form: str) -> str:
 def truncated(doc) -> list[Finding]:
     """A sentence that stops on an article, preposition or conjunction, or on a comma."""
     toks = [t for t in doc if not t.is_space]
-    if not toks or doc.text.rstrip().endswith(_FINAL_PUNCT):
+    if not toks or _last_char(toks) in _FINAL_PUNCT:
         return []
     last = toks[-1]
     if last.tag_ in _TRAILING_FUNCTION_TAGS or last.text in (",", "-", "–"):
         return [Finding("truncated", f"the sentence breaks off after {last.text!r}", "minor",
                         last.idx, last.idx + len(last.text))]
     return []
+
+
+def _last_char(toks) -> str:
+    """The sentence's last character that is not whitespace (``doc.text`` would build the whole text)."""
+    return next((t.text.rstrip()[-1] for t in reversed(toks) if t.text.strip()), "")
 
 
 def _is_finite(tok) -> bool:
