@@ -506,6 +506,16 @@ def report(n, ncores, load_before, machine, cold, rules, models) -> None:
               f"{fig(short, '.2f')} | {median(short) / median(hf):.2f} |")
     print("peak RSS (MB): " + ", ".join(f"{side} {max(r['peak_rss_mb'] for r in models[side]):.0f}"
                                         for side in models))
+    # What one mtqa check with the model signals runs on CTranslate2: both translations (their mean
+    # log-probs come with the greedy decode) and the likelihood's forced scoring of the English. With
+    # a shortlist every translation is scored again in full: the German (score_en_de) and the round
+    # trip's English, whose cost is taken as score_de_en's (same model, same shapes).
+    check = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"] + r["times"]["score_de_en"])
+             for r in models["ct2"]]
+    check_short = [n / (sum(r["times"].values()) + r["times"]["score_de_en"]) for r in models["ct2-shortlist"]]
+    print(f"mtqa's own passes per check on CTranslate2 (both translations, the likelihood's scoring): "
+          f"{fig(check, '.2f')} sentences/s; with the shortlist (every translation scored again in full): "
+          f"{fig(check_short, '.2f')}")
     roof = greedy_roofline(srcs, bandwidth, gemm)
     greedy = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"]) for r in models["ct2"]]
     print(f"roofline of the two greedy passes (bandwidth {bandwidth / 1e9:.1f} GB/s, int8 GEMM {gemm / 1e9:.0f} GOP/s): "
