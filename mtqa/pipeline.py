@@ -22,7 +22,7 @@ from mtqa.signals.base import SignalUnavailable
 from mtqa.signals.registry import build_signals
 from mtqa.text.longsentences import MAX_CHARS, split_long_sentences
 from mtqa.text.nlp import PipelineMissing
-from mtqa.text.segment import LineIndex, segment_lines, segment_parsed, segmenter_name
+from mtqa.text.segment import LineIndex, segment, segment_lines, segment_parsed, segmenter_name
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
 
@@ -59,18 +59,21 @@ class Checker:
         plain = to_plain(document.text)
         return replace(document, text=plain.text), plain
 
-    def _segment(self, work: Document) -> tuple[list[Sentence], Mapping[tuple[int, int], Any]]:
-        """Sentences, and the segmenter's parse of those it parsed in context (by offsets); in
-        article mode run-ons are cut for the models. ``--lines`` keeps one entry per input line
-        (its contract), and the models truncate an over-long line safely."""
+    def _segment(self, work: Document, parses: bool = True) -> tuple[list[Sentence], Mapping[tuple[int, int], Any]]:
+        """Sentences, and the segmenter's parse of those it parsed in context (by offsets), when a
+        signal reads them; in article mode run-ons are cut for the models. ``--lines`` keeps one
+        entry per input line (its contract), and the models truncate an over-long line safely."""
         if self.config.lines:
             return segment_lines(work), {}
-        sentences, parses = segment_parsed(work)
-        return split_long_sentences(work, sentences, MAX_CHARS), parses
+        if parses and any(getattr(s, "reads_parses", False) for s in self.signals):
+            sentences, parsed = segment_parsed(work)
+        else:
+            sentences, parsed = segment(work), {}
+        return split_long_sentences(work, sentences, MAX_CHARS), parsed
 
     def sentences(self, document: Document) -> list[Sentence]:
         work, plain = self._plain(document)
-        sentences, _ = self._segment(work)
+        sentences, _ = self._segment(work, parses=False)
         if plain is None:
             return sentences
         index = LineIndex(document.text)

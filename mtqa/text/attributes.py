@@ -13,6 +13,7 @@ A pipeline whose ruler uses anything else (operators, other attributes) keeps sp
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -98,6 +99,8 @@ class FastAttributeRuler:
         self.always: list[_Pattern] = []
         for rule, entry in enumerate(entries):
             for tokens in entry["patterns"]:
+                if not -len(tokens) <= self.indices[rule] < len(tokens):  # spaCy raises E1001 there
+                    raise Unsupported(f"index {self.indices[rule]} of a {len(tokens)}-token pattern")
                 checks = tuple(tuple(_predicate(at[k], k, v) for k, v in spec.items()) for spec in tokens)
                 pattern, keys = _Pattern(rule, checks), _index_keys(tokens[0])
                 if keys is None:
@@ -125,9 +128,11 @@ class FastAttributeRuler:
         return doc
 
 
+@functools.lru_cache(maxsize=8)
 def fast_ruler(nlp, disabled: tuple[str, ...] = ()) -> FastAttributeRuler | None:
     """The table for ``nlp``'s ``attribute_ruler``, or None: no ruler, one it cannot express, or one
-    that an enabled component would run after (the table is applied once the pipe is through)."""
+    that an enabled component would run after (the table is applied once the pipe is through).
+    Built once per pipeline: the segmenter asks for it for every document."""
     names = nlp.pipe_names
     if "attribute_ruler" not in names or set(names[names.index("attribute_ruler") + 1:]) - set(disabled):
         return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass
 class ParsedWindow:
@@ -30,21 +32,38 @@ class ParsedWindow:
         return self._array
 
     def sentence(self, a: int, b: int):
-        """Characters ``a:b`` of the piece as a Doc, if the parse puts sentence ends at both; else None."""
+        """Characters ``a:b`` of the piece as a Doc, if the parse has a sentence of exactly those
+        words there (whitespace tokens around it aside, no arc leaving it); else None."""
+        from spacy.attrs import HEAD, SENT_START
         from spacy.tokens import Doc
 
         doc = self.doc
         span = doc.char_span(a, b)
         if span is None or len(span) == 0:  # not on token boundaries
             return None
-        if not doc[span.start].is_sent_start or (span.end < len(doc) and not doc[span.end].is_sent_start):
+        attrs, rows = self.annotations()
+        # to_array gives uint64: a negative (leftward) offset comes back wrapped; as int64 it is signed again
+        starts = rows[:, attrs.index(SENT_START)].astype("int64")
+        heads = rows[:, attrs.index(HEAD)].astype("int64")
+        i, j = span.start, span.end
+        k = i  # back over whitespace to the sentence start (token 0 always starts one)
+        while starts[k] != 1:
+            k -= 1
+            if not doc[k].is_space:
+                return None
+        k = j  # on over whitespace to the next sentence start or the end
+        while k < len(doc) and starts[k] != 1:
+            if not doc[k].is_space:
+                return None
+            k += 1
+        targets = heads[i:j] + np.arange(i, j)  # HEAD is relative
+        if targets.min() < i or targets.max() >= j:
             return None
         words = [t.text for t in span]
         spaces = [bool(t.whitespace_) for t in span]
         spaces[-1] = False  # the sentence's text ends with its last token, as a sentence parsed alone does
         out = Doc(doc.vocab, words=words, spaces=spaces)
-        attrs, rows = self.annotations()
-        out.from_array(attrs, rows[span.start:span.end])
+        out.from_array(attrs, rows[i:j])
         if doc.tensor is not None and len(doc.tensor):
-            out.tensor = doc.tensor[span.start:span.end]
+            out.tensor = doc.tensor[i:j]
         return out

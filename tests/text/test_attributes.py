@@ -53,3 +53,12 @@ def test_a_pattern_it_cannot_express_keeps_spacys_ruler():
 def test_only_when_the_ruler_would_run_last(disabled, usable):
     """A component after the ruler that still runs would see its output: the table cannot stand in."""
     assert (fast_ruler(english(), disabled) is not None) is usable
+
+
+def test_a_pattern_whose_index_is_outside_it_keeps_spacys_ruler():
+    """spaCy refuses such a pattern when it matches (E1001); the table must not set another token."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("attribute_ruler").add([[{"LOWER": "a"}]], {"TAG": "X"}, index=1)
+    assert fast_ruler(nlp) is None

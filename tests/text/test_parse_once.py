@@ -82,3 +82,11 @@ def test_a_one_sentence_paragraph_reads_as_the_sentence_alone():
     for a, b in zip(article.sentences, lines.sentences):
         assert a.signals["rules"].values == b.signals["rules"].values
         assert a.signals["rules"].flags == b.signals["rules"].flags
+
+
+def test_whitespace_between_sentences_does_not_cost_the_copy():
+    """Double spaces, tabs and no-break spaces are tokens of their own; the copy steps over them."""
+    text = "The talks went on.  The unions agreed.\u00a0The end came. Fine, he said.\tThen he left."
+    sentences, parses = segment_parsed(Document("w", "w.txt", text))
+    assert len(sentences) == 5
+    assert set(parses) == {(s.start, s.end) for s in sentences}
