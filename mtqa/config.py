@@ -20,6 +20,7 @@ BACKENDS = ("auto", *TRANSLATION_BACKENDS)
 DEVICES = ("auto", "cpu", "cuda")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
 SIGNAL_NAMES = tuple(SIGNALS)
+PARSES = ("paragraph", "sentence")  # how the rules read an article's sentence (mtqa.text.segment)
 
 
 class ConfigError(ValueError):
@@ -44,6 +45,9 @@ class Config:
     slor: bool = False  # fluency as SLOR: LM log-prob minus unigram log-prob, per token
     profile: str | None = None  # path to a profile TOML; None: the built-in default profile
     lines: bool = False  # every non-empty input line is one sentence (no segmentation)
+    # "paragraph": the rules read a sentence from its paragraph's parse (parsed once, in context;
+    # rules:2); "sentence": every sentence is parsed again on its own (rules:1's values).
+    parse: str = "paragraph"
     offline: bool = True
     max_bytes: int = 20_000_000
     cache: Path | None = None
@@ -68,6 +72,8 @@ class Config:
             raise ConfigError(
                 f"unknown signal {unknown[0]!r}; choose from {', '.join(SIGNAL_NAMES)}"
             )
+        if self.parse not in PARSES:
+            raise ConfigError(f"unknown parse {self.parse!r}; choose one of {', '.join(PARSES)}")
         if self.shortlist < 0:
             raise ConfigError("--shortlist must be 0 (off) or a number of words")
         if self.beam < 1:

@@ -65,7 +65,7 @@ class Checker:
         entry per input line (its contract), and the models truncate an over-long line safely."""
         if self.config.lines:
             return segment_lines(work), {}
-        if parses and any(getattr(s, "reads_parses", False) for s in self.signals):
+        if parses and self.config.parse == "paragraph" and any(getattr(s, "reads_parses", False) for s in self.signals):
             sentences, parsed = segment_parsed(work)
         else:
             sentences, parsed = segment(work), {}

@@ -53,6 +53,8 @@ DeviceOpt = typer.Option(None, "--device", help="cpu, cuda or auto.")
 BeamOpt = typer.Option(None, "--beam", help="Beam size for back-translation (1 = greedy).")
 ShortlistOpt = typer.Option(None, "--shortlist", help="Translation passes choose only among the pieces of the N most "
                             "frequent target-language words (faster on ct2; changes outputs; in the signature). 0: off.")
+ParseOpt = typer.Option(None, "--parse", help="How the rules read an article's sentence: paragraph (default: its "
+                        "paragraph's parse, made once; rules:2) or sentence (parsed again on its own: rules:1's values).")
 BatchOpt = typer.Option(None, "--batch-size", help="Sentences per model batch (does not change scores).")
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")
@@ -254,7 +256,7 @@ SHARED_OPTIONS: dict[str, tuple[Any, Any]] = {
     "models_dir": (Optional[Path], ModelsDirOpt), "signals": (Optional[str], SignalsOpt),
     "require_models": (bool, RequireOpt), "backend": (Optional[str], BackendOpt),
     "device": (Optional[str], DeviceOpt), "beam": (Optional[int], BeamOpt),
-    "shortlist": (Optional[int], ShortlistOpt),
+    "shortlist": (Optional[int], ShortlistOpt), "parse": (Optional[str], ParseOpt),
     "batch_size": (Optional[int], BatchOpt), "profile": (Optional[str], ProfileOpt),
     "fluency_model": (Optional[str], FluencyModelOpt), "slor": (Optional[bool], SlorOpt),
     "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "color": (Optional[bool], ColorOpt),

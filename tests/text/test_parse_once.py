@@ -90,3 +90,23 @@ def test_whitespace_between_sentences_does_not_cost_the_copy():
     sentences, parses = segment_parsed(Document("w", "w.txt", text))
     assert len(sentences) == 5
     assert set(parses) == {(s.start, s.end) for s in sentences}
+
+
+def test_parse_sentence_reads_every_sentence_alone_and_signs_rules_1(seed_path):
+    """``--parse sentence``: no paragraph parse is reused, as before one parse per paragraph existed."""
+    document = Document("seed", str(seed_path), seed_path.read_text("utf-8"))
+    checker = Checker(Config(signals=("rules",), parse="sentence"))
+    report = checker.check_document(document)
+    assert "|rules:1|" in report.signature and "|rules:2|" not in report.signature
+    prose = [s.sentence for s in report.sentences if s.sentence.is_prose]
+    alone = RulesSignal().score(prose)  # no parses given: each sentence parsed on its own
+    assert [s.signals["rules"] for s in report.sentences if s.sentence.is_prose] == alone
+    default = Checker(Config(signals=("rules",))).check_document(document)
+    assert "|rules:2|" in default.signature
+    assert [s.signals["rules"] for s in default.sentences if s.sentence.is_prose] != alone  # context counts
+
+
+def test_an_unknown_parse_is_one_line_and_exit_2(cli, seed_path):
+    from conftest import one_line_error
+
+    one_line_error(cli("check", seed_path, "--signals", "rules", "--parse", "word"), "unknown parse 'word'")

