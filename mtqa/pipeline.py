@@ -34,6 +34,9 @@ class Checker:
         self.profile = load_profile(self.config.profile)
         self.context = ModelContext(self.config)
         self.signals, self.skipped = build_signals(self.config, self.context)
+        # A signal that reads spaCy parses takes the segmenter's instead of parsing again.
+        self.reuse_parses = self.config.parse == "paragraph" and any(
+            getattr(s, "reads_parses", False) for s in self.signals)
         if not self.signals:  # a report scored by nothing would pass every gate
             why = "; ".join(f"{s.name}: {s.reason}" for s in self.skipped)
             raise SignalUnavailable("no signal can run", why, self.skipped[0].fix if self.skipped else None)
@@ -65,7 +68,7 @@ class Checker:
         entry per input line (its contract), and the models truncate an over-long line safely."""
         if self.config.lines:
             return segment_lines(work), {}
-        if parses and self.config.parse == "paragraph" and any(getattr(s, "reads_parses", False) for s in self.signals):
+        if parses and self.reuse_parses:
             sentences, parsed = segment_parsed(work)
         else:
             sentences, parsed = segment(work), {}
@@ -86,7 +89,6 @@ class Checker:
         results: dict[str, list[SignalResult]] = {}
         if prose:
             for signal in self.signals:
-                # A signal that reads spaCy parses takes the segmenter's instead of parsing again.
                 out = signal.score(prose, parses) if getattr(signal, "reads_parses", False) else signal.score(prose)
                 if len(out) != len(prose):
                     raise RuntimeError(f"signal {signal.name} returned {len(out)} results for {len(prose)} sentences")

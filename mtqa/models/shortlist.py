@@ -48,3 +48,14 @@ def shortlist(vocabulary: Mapping[str, int], spell: Callable[[list[str]], Iterab
         if len(bare) <= SHORT or not any(ch.isalpha() for ch in bare):
             kept.add(piece)
     return sorted((p for p in kept if p in vocabulary), key=vocabulary.__getitem__)
+
+
+def tokenizer_shortlist(tokenizer, model_id: str, words: int) -> list[str]:
+    """``shortlist`` for a MarianMT tokenizer: its vocabulary, its target-side spelling, its special
+    tokens, and the target language read from the model id (English when it names none)."""
+    def spell(ws: list[str]) -> Iterable[Iterable[str]]:
+        ids = tokenizer(text_target=ws, add_special_tokens=False)["input_ids"]
+        return (tokenizer.convert_ids_to_tokens(row) for row in ids)
+
+    return shortlist(tokenizer.get_vocab(), spell, target_language(model_id) or "en", words,
+                     tokenizer.all_special_tokens)

@@ -91,8 +91,8 @@ class FastAttributeRuler:
             for tokens in entry["patterns"]:
                 if not tokens or any(not isinstance(spec, dict) or set(spec) - set(_READ) for spec in tokens):
                     raise Unsupported(f"pattern {tokens!r}")
-        used = sorted({key for entry in entries for tokens in entry["patterns"] for spec in tokens for key in spec}
-                      | set(_INDEXED), key=lambda k: (k not in _INDEXED, _INDEXED.index(k) if k in _INDEXED else k))
+        named = {key for entry in entries for tokens in entry["patterns"] for spec in tokens for key in spec}
+        used = [*_INDEXED, *sorted(named - set(_INDEXED))]  # the indexed keys first: __call__ zips over them
         self.readers = tuple(_READ[key] for key in used)
         at = {key: i for i, key in enumerate(used)}
         self.filed: tuple[dict, ...] = tuple({} for _ in _INDEXED)  # per indexed key: value -> patterns

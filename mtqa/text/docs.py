@@ -22,29 +22,29 @@ class ParsedWindow:
     doc: object
     _array: tuple | None = field(default=None, repr=False)
 
-    def annotations(self) -> tuple[list[int], object]:
-        """(attribute ids, token rows) of the whole piece, read once; whitespace is set per sentence."""
+    def annotations(self) -> tuple[list[int], object, object, object]:
+        """(attribute ids, token rows, sentence starts, head offsets) of the whole piece, read once;
+        whitespace is set per sentence. ``to_array`` gives uint64, so a leftward head offset comes
+        back wrapped: as int64 it is signed again."""
         if self._array is None:
-            from spacy.attrs import SPACY
+            from spacy.attrs import HEAD, SENT_START, SPACY
 
             attrs = [a for a in self.doc._get_array_attrs() if a != SPACY]
-            self._array = (attrs, self.doc.to_array(attrs))
+            rows = self.doc.to_array(attrs)
+            self._array = (attrs, rows, rows[:, attrs.index(SENT_START)].astype("int64"),
+                           rows[:, attrs.index(HEAD)].astype("int64"))
         return self._array
 
     def sentence(self, a: int, b: int):
         """Characters ``a:b`` of the piece as a Doc, if the parse has a sentence of exactly those
         words there (whitespace tokens around it aside, no arc leaving it); else None."""
-        from spacy.attrs import HEAD, SENT_START
         from spacy.tokens import Doc
 
         doc = self.doc
         span = doc.char_span(a, b)
         if span is None or len(span) == 0:  # not on token boundaries
             return None
-        attrs, rows = self.annotations()
-        # to_array gives uint64: a negative (leftward) offset comes back wrapped; as int64 it is signed again
-        starts = rows[:, attrs.index(SENT_START)].astype("int64")
-        heads = rows[:, attrs.index(HEAD)].astype("int64")
+        attrs, rows, starts, heads = self.annotations()
         i, j = span.start, span.end
         k = i  # back over whitespace to the sentence start (token 0 always starts one)
         while starts[k] != 1:

@@ -185,14 +185,11 @@ def _mark_duplicates(lines: list[Line], kinds: list[tuple[str, str | None]]) -> 
 _INNER_SENTENCE_END = re.compile(r"[a-z\d]{2,}[\"”’»)]?[.!?…]+[\"”’»)]?\s+\S")
 
 
-_DANGLING = page_lines.DANGLING  # a line that stops on one of these was cut off mid-sentence
-
-
 def _is_headline_shaped(text: str, max_words: int) -> bool:
     last = text.split()[-1] if text.split() else ""
     return (
         _words(text) <= max_words
-        and last not in _DANGLING
+        and last not in page_lines.DANGLING  # a line stopping on one was cut off mid-sentence
         and not _INNER_SENTENCE_END.search(text)
         and bool(_NO_FINAL_PUNCT.search(text))
         and bool(_OPENS_LIKE_HEADING.match(text))
@@ -252,11 +249,6 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]],
         else:
             runs.append([i])
     return runs
-
-
-def sentence_starts(texts: list[str]) -> list[list[int]]:
-    """Offsets where a new sentence starts inside each text (0 excluded), by spaCy's parser."""
-    return [starts for starts, _ in parse_runs(texts, tag=False)]
 
 
 def parse_runs(texts: list[str], tag: bool = True) -> list[tuple[list[int], list[ParsedWindow]]]:

@@ -211,12 +211,9 @@ def _with_vocabulary_map(path: Path, tokenizer, model_id: str, words: int) -> It
     if not words:
         yield path
         return
-    from mtqa.models.shortlist import shortlist, target_language
+    from mtqa.models.shortlist import tokenizer_shortlist
 
-    vocab = tokenizer.get_vocab()
-    kept = shortlist(vocab, lambda ws: (tokenizer.convert_ids_to_tokens(r) for r in tokenizer(
-        text_target=ws, add_special_tokens=False)["input_ids"]), target_language(model_id) or "en",
-        words, tokenizer.all_special_tokens)
+    kept = tokenizer_shortlist(tokenizer, model_id, words)
     with tempfile.TemporaryDirectory(prefix="mtqa-vmap-") as tmp:
         for entry in path.iterdir():
             (Path(tmp) / entry.name).symlink_to(entry.resolve())

@@ -107,12 +107,10 @@ class HFTranslator(_HFModel):
         restriction makes this backend choose what the ct2 backend chooses. Scores stay full-softmax."""
         import torch
 
-        from mtqa.models.shortlist import revision_tag, shortlist, target_language
+        from mtqa.models.shortlist import revision_tag, tokenizer_shortlist
 
         vocab = self.tokenizer.get_vocab()
-        kept = shortlist(vocab, lambda ws: (self.tokenizer.convert_ids_to_tokens(r) for r in self.tokenizer(
-            text_target=ws, add_special_tokens=False)["input_ids"]), target_language(self.model_id) or "en",
-            words, self.tokenizer.all_special_tokens)
+        kept = tokenizer_shortlist(self.tokenizer, self.model_id, words)
         bias = torch.full((self.model.config.decoder_vocab_size or len(vocab),), float("-inf"))
         bias[[vocab[p] for p in kept]] = 0.0
         self.shortlist_bias = bias.to(self.device)
