@@ -261,6 +261,12 @@ def carries_prose(text: str) -> bool:
         bool(TERMINAL.search(text.strip())) or _sentence_ends(text) >= 1 or n >= 20)
 
 
+def is_cut_sentence(text: str) -> bool:
+    """Running text the page cut off ("... the council will meet again on"): kept, never set aside by position."""
+    ws = text.split()
+    return carries_prose(text) or (len(ws) >= 8 and ws[-1].lower() in DANGLING and stopword_share(text) >= 0.2)
+
+
 def junk_head(text: str) -> tuple[int, str] | None:
     """(where the article text starts, the note's kind) when a note opens a line that goes on with prose."""
     m = _BRACKET_HEAD.match(text) or _LABEL_HEAD.match(text)
@@ -388,9 +394,9 @@ def classify(texts: Sequence[str], set_aside: Sequence[bool] = ()) -> list[Verdi
             out.append(Verdict("junk", "repeated line"))
         elif i + 1 == first and DATELINE.match(t):
             out.append(Verdict("body"))  # a dateline on its own line ("MUNICH.") opens the article
-        elif i < first and (not TERMINAL.search(t) or len(t.split()) <= 3):
+        elif i < first and (not TERMINAL.search(t) or len(t.split()) <= 3) and not is_cut_sentence(t):
             out.append(Verdict("junk", "page header (not the headline)"))
-        elif i > last and not TERMINAL.search(t):
+        elif i > last and not TERMINAL.search(t) and not is_cut_sentence(t):
             out.append(Verdict("junk", "page footer (after the article)"))
         elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS) \
                 and t.split()[-1].lower() not in DANGLING \
@@ -420,7 +426,9 @@ def _mark_lists(out: list[Verdict], set_aside: Sequence[bool]) -> None:
         j = i
         while j < len(out) and out[j].kind == "heading" and not (j < len(set_aside) and set_aside[j]):
             j += 1
-        if j - i >= LIST_MIN_LINES:
+        # after a label of interface words alone ("Related articles", "Read also:"), two make a list
+        labelled = i > 0 and out[i - 1].kind == "junk" and out[i - 1].reason.startswith("page furniture")
+        if j - i >= LIST_MIN_LINES or (labelled and j - i >= 2):
             for k in range(i, j):
                 out[k] = Verdict("junk", "list of related articles")
         i = max(j, i + 1)

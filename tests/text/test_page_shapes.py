@@ -152,3 +152,25 @@ def test_untranslated_sentence_inside_the_article_is_kept():
     german = "Der Bürgermeister sagte, die Bäder würden im April wieder öffnen."
     got = kinds("\n\n".join([HEADLINE, PROSE_1, PROSE_2, german, PROSE_3]))
     assert got[german] == "body"
+
+
+def test_consent_box_in_other_words():
+    box = ["At this point you will find external content that complements the article. You can display it with one click.",
+           "I agree that external content is displayed to me. Personal data may be sent to third-party platforms."]
+    got = kinds("\n\n".join([HEADLINE, PROSE_1, *box, PROSE_2, PROSE_3]))
+    for line in box:
+        assert all(kind in JUNK for text, kind in got.items() if text in line), (line, got)
+    assert_prose_kept(got, PROSE_1, PROSE_2, PROSE_3)
+
+
+def test_two_related_headlines_under_a_label():
+    related = ["Ferry line to the islands stops in November", "New school opens on the old harbour site"]
+    got = kinds("\n\n".join([HEADLINE, PROSE_1, PROSE_2, "Related articles", *related, PROSE_3]))
+    assert [got[r] for r in related] == ["boilerplate"] * 2
+    assert_prose_kept(got, PROSE_1, PROSE_2, PROSE_3)
+
+
+def test_a_sentence_cut_off_by_the_page_is_kept():
+    cut = "The mayor said the council would discuss the pools again at its meeting in"
+    got = kinds("\n\n".join([HEADLINE, PROSE_1, PROSE_2, PROSE_3, cut]))
+    assert got[cut] == "body"
