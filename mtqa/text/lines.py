@@ -269,6 +269,11 @@ def is_cut_sentence(text: str) -> bool:
 
 def junk_head(text: str) -> tuple[int, str] | None:
     """(where the article text starts, the note's kind) when a note opens a line that goes on with prose."""
+    credit = LEADING_CREDIT.match(text)
+    if credit:  # "JANE DOE / AFP ..." before two sentences or more: the article, not a one-sentence caption
+        rest = len(text) - len(text[credit.end():].lstrip())
+        more = is_prose(text[rest:]) and _sentence_ends(text[rest:]) >= 2
+        return (rest, "credit") if more else None
     m = _BRACKET_HEAD.match(text) or _LABEL_HEAD.match(text)
     if not m:
         return None

@@ -174,3 +174,12 @@ def test_a_sentence_cut_off_by_the_page_is_kept():
     cut = "The mayor said the council would discuss the pools again at its meeting in"
     got = kinds("\n\n".join([HEADLINE, PROSE_1, PROSE_2, PROSE_3, cut]))
     assert got[cut] == "body"
+
+
+def test_photo_credit_before_paragraphs_of_prose_is_split_off():
+    line = "JAN NOVAK / AFP " + PROSE_1 + " " + PROSE_2
+    got = kinds("\n\n".join([HEADLINE, line, PROSE_3]))
+    assert got.get("JAN NOVAK / AFP") in JUNK, got
+    assert_prose_kept(got, PROSE_1, PROSE_2, PROSE_3)
+    caption = "JAN NOVAK / AFP The mayor at the closed pool on Monday."
+    assert kinds("\n\n".join([HEADLINE, caption, PROSE_1, PROSE_2]))[caption] in JUNK
