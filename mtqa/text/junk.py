@@ -71,6 +71,7 @@ TEASER = re.compile(
            mehr\s+dazu|bildergalerie|zum\s+thema|recommended|you\s+might\s+also\s+like|further\s+reading)
         (?:\s*[:|»›>]|\s+[-–—]\s)
       | mehr\s+zum\s+thema\b
+      | (?:also\s+read|read\s+also|see\s+also|read\s+more)\s+(?-i:(?=["“„'‘A-ZÄÖÜ0-9]))   # "Also read Headline"
       | (?:read|watch|listen\s+to)\s+(?:the\s+)?(?:full\s+)?(?:story|article|interview|report|video)\s+(?:here|now)\b
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -106,6 +107,22 @@ _SHARE_WORDS = {"facebook", "twitter", "x", "whatsapp", "telegram", "linkedin", 
 _BOILERPLATE_ANYWHERE = re.compile(r"all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten", re.IGNORECASE)
 
 MAX_JUNK_WORDS = 25  # longer lines are article text even when they start like junk
+
+# The box that stands in for an embedded post or video until the reader agrees to load it.
+CONSENT = re.compile(
+    r"""^(?:external\s+content\b | (?:load|show|display|activate)\s+(?:external\s+)?content\s*$
+      | (?:to|in\s+order\s+to)\s+(?:view|see|display|show|load|play|watch)\s+(?:this|the)\s+(?:external\s+|embedded\s+)?
+        (?:content|video|post|tweet|podcast|map|graphic|element)\b.{0,80}\b(?:agree|consent|accept|allow|activate)
+      | i\s+(?:agree|consent)\b.{0,40}\b(?:external|third[- ]party|embedded)\b
+      | (?:this|the)\s+(?:embedded\s+|external\s+)?content\s+(?:is\s+)?(?:provided|hosted)\s+by\b.{0,80}\b(?:agree|consent|cookies?)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+CONSENT_MAX_WORDS = 60
+# anywhere in a short paragraph: embedded content named together with what the reader must allow
+_CONSENT_WHAT = re.compile(r"\b(?:external|embedded|third[- ]party)\s+(?:content|platforms?|providers?|services?)\b", re.I)
+_CONSENT_ASK = re.compile(r"\b(?:agree|consent|privacy|personal\s+data|data\s+protection|cookies?|click|activate|"
+                          r"load|display(?:ed)?|shown|unblock)\b", re.I)
 
 
 def _words(text: str) -> int:
@@ -181,6 +198,9 @@ def teaser(line: str) -> str | None:
 
 def boilerplate(line: str) -> str | None:
     text = line.strip()
+    if _words(text) <= CONSENT_MAX_WORDS and (
+            CONSENT.match(text) or (_CONSENT_WHAT.search(text) and _CONSENT_ASK.search(text))):
+        return "consent box for embedded content"
     if _words(text) > MAX_JUNK_WORDS:
         return None
     for reason, pattern in BOILERPLATE:

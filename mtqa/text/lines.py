@@ -61,6 +61,8 @@ PROSE_WORDS = 12
 PROSE_STOPWORDS = 0.22
 TITLE_MAX_WORDS = 40
 HEADING_MAX_WORDS = 16
+CAPTION_WORDS = 20  # an untranslated line longer than this outside the article is kept: it may be the lead
+LIST_MIN_LINES = 3
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,11 +117,36 @@ def _interface_share(text: str) -> tuple[float, int]:
 
 
 def is_date_line(text: str) -> bool:
-    """A date or timestamp and nothing else ("26.05.2024, 14:32", "Updated on Monday, 3 June 2024")."""
+    """A date or timestamp and nothing else ("26.05.2024, 14:32", "Updated on Monday, 3 June 2024"), or
+    one in a row of short fields ("Politics | 12 March 2024", "Updated 14:32 · 3 min read")."""
     if not DATETIME.search(text):
         return False
-    rest = [w for w in words(DATETIME.sub(" ", text)) if w.lower().strip(".:,") not in DATE_WORDS]
+    if _is_date_field(text):
+        return True
+    fields = [f for f in FIELD_SEPARATOR.split(text.strip()) if f.strip()]
+    if len(fields) < 2 or len(words(text)) > 14:
+        return False
+    dated = [_is_date_field(f) or bool(READING_TIME.fullmatch(f.strip())) for f in fields]
+    return any(dated) and all(d or _is_label_field(f) for d, f in zip(dated, fields))
+
+
+def _is_date_field(text: str) -> bool:
+    if not DATETIME.search(text):
+        return False
+    rest = [w for w in words(DATETIME.sub(" ", READING_TIME.sub(" ", text)))
+            if w.lower().strip(".:,") not in DATE_WORDS]
     return len(rest) <= 1
+
+
+def _is_label_field(text: str) -> bool:
+    """A section or category name, or an interface word: a few words, no sentence."""
+    ws = words(text)
+    return 1 <= len(ws) <= 3 and not TERMINAL.search(text.strip()) and not any(ch.isdigit() for ch in text)
+
+
+# the fields of a dateline or category line: "Politics | 12 March 2024 · 3 min read"
+FIELD_SEPARATOR = re.compile(r"\s+[|·•–—/]\s+|\s*[|·•]\s*")
+READING_TIME = re.compile(r"(?:reading\s+time:?\s*)?\d+\s*(?:min(?:ute)?s?\.?)(?:\s+(?:read|reading(?:\s+time)?))?", re.I)
 
 
 def is_name_line(text: str) -> bool:
@@ -179,40 +206,172 @@ def shape_junk(text: str) -> str:
     return ""
 
 
+# "Jane Doe is a political correspondent ...": a person's name, then what the author does for a living
+_BIO = re.compile(r"^(?P<name>(?:[A-ZÄÖÜ][\w'’.-]+\s+){1,3}?)(?:is|was|has\s+been|works|writes|reports|joined|covers)\b")
+BIO_ROLES = frozenset("""correspondent correspondents editor editors reporter reporters journalist journalists writer
+writers author columnist contributor contributors freelance freelancer photographer photojournalist newsroom
+bureau desk editorial anchor presenter blogger""".split())
+# German function words that are not also English words: a line mostly of these was left untranslated
+GERMAN_WORDS = frozenset("""der das den dem des und ist sind ein eine einen einem einer mit von vom zum zur im auf
+für nicht sich auch bei beim nach aus wie dass werden wird wurde hat haben vor über unter noch nur oder aber als
+sie er wir ihr ihre seine seiner ihrem seinem zu ins einer gegen während""".split())
+
+
+def is_author_bio(text: str) -> bool:
+    """A short paragraph about the author: a name opens it and a newsroom job follows ("... is a reporter")."""
+    m = _BIO.match(text.strip())
+    if not m or len(words(text)) > 45:
+        return False
+    toks = m.group("name").split()
+    if first_name_gender(toks[0]) is None or any(t.lower() in stop_words() for t in toks):
+        return False
+    return any(w.lower() in BIO_ROLES for w in words(text))
+
+
+def is_german(text: str) -> bool:
+    """Mostly German function words and hardly any English ones: a line left untranslated."""
+    ws = [w.lower() for w in words(text)]
+    german = sum(w in GERMAN_WORDS for w in ws)
+    return len(ws) >= 3 and german >= 2 and german >= 0.2 * len(ws) and stopword_share(text) < 0.15
+
+
+# A note that opens a line before the article goes on ("(Read more here.)", "Latest news …", "Video:"), or
+# closes it after a sentence ("... on Monday. (Read more here.)"); a link label ("See also:") is not one:
+# what follows it is another article's headline.
+_BRACKET_HEAD = re.compile(r"^\((?P<note>[^()]{1,60})\)[.:]?(?=\s)")
+_LABEL_HEAD = re.compile(r"^(?P<note>(?:[^\W\d][\w'’-]*\s+){0,3}[^\W\d][\w'’-]*)\s*(?:…|\.\.\.|:|\||»|›|–|—)(?=\s)")
+_BRACKET_TAIL = re.compile(r"(?<=[.!?…\"”’»])\s+\((?P<note>[^()]{1,60})\)\.?$")
+_LINK_LABEL = re.compile(r"^(?:also\s+read|read\s+(?:also|more)|see\s+also|related|more\s+on)\b", re.I)
+_CAPTION_NOTE = re.compile(r"^(?:archive|file|symbol|stock|illustrative|library)\s*(?:image|photo|picture|pic)?$"
+                           r"|^(?:photo|image|picture|foto|bild)\s*:", re.I)
+
+
+def _note_kind(note: str) -> str:
+    """``caption`` or ``teaser`` when a bracketed or labelled note is page furniture, else ''."""
+    if _CAPTION_NOTE.match(note.strip()):
+        return "caption"
+    share, hits = _interface_share(note)
+    return "teaser" if hits and share >= 0.5 else ""
+
+
+def carries_prose(text: str) -> bool:
+    """Enough running text to hold a sentence of the article (a line cut off by the page may lack its stop)."""
+    n = len(words(text))
+    return n >= 8 and stopword_share(text) >= 0.2 and (
+        bool(TERMINAL.search(text.strip())) or _sentence_ends(text) >= 1 or n >= 20)
+
+
+def is_cut_sentence(text: str) -> bool:
+    """Running text the page cut off ("... the council will meet again on"): kept, never set aside by position."""
+    ws = text.split()
+    return carries_prose(text) or (len(ws) >= 8 and ws[-1].lower() in DANGLING and stopword_share(text) >= 0.2)
+
+
+def junk_head(text: str) -> tuple[int, str] | None:
+    """(where the article text starts, the note's kind) when a note opens a line that goes on with prose."""
+    credit = LEADING_CREDIT.match(text)
+    if credit:  # "JANE DOE / AFP ..." before two sentences or more: the article, not a one-sentence caption
+        rest = len(text) - len(text[credit.end():].lstrip())
+        more = is_prose(text[rest:]) and _sentence_ends(text[rest:]) >= 2
+        return (rest, "credit") if more else None
+    m = _BRACKET_HEAD.match(text) or _LABEL_HEAD.match(text)
+    if not m:
+        return None
+    kind = _note_kind(m.group("note"))
+    rest = len(text) - len(text[m.end():].lstrip())
+    # after a link label, a finished sentence (not another article's headline) is this article's text
+    prose = is_prose(text[rest:]) if _LINK_LABEL.match(text) else carries_prose(text[rest:])
+    return (rest, kind) if kind and prose else None
+
+
+def junk_tail(text: str) -> tuple[int, str] | None:
+    """(where a closing note starts, its kind) when it follows prose on the same line."""
+    m = _BRACKET_TAIL.search(text)
+    if not m:
+        return None
+    kind = _note_kind(m.group("note"))
+    at = len(text[:m.start()].rstrip())
+    return (len(text) - len(m.group().lstrip()), kind) if kind and carries_prose(text[:at]) else None
+
+
 def paragraph_per_line(texts: Sequence[str]) -> bool:
     """The page puts one paragraph per line without blank lines: most lines end a sentence."""
     ends = sum(bool(TERMINAL.search(t)) for t in texts)
     return len(texts) >= 3 and ends / len(texts) >= 0.5
 
 
-def _repeated(keys: list[str]) -> list[bool]:
-    """A line repeated elsewhere, or repeated inside a longer line (a caption inside its credit line)."""
+# A wire service's tag before a headline: "ROUNDUP:", "UPDATE 2-", "EXCLUSIVE:", "ROUNDUP/", "WDH:"
+WIRE_PREFIX = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ-]{2,}(?:\s+\d{1,2})?\s*(?:[:/]|-(?=\S))\s*")
+# The path of a breadcrumb or a short kicker before the page's own headline: "Home › Politics › ", "Politics: "
+PATH_HEAD = re.compile(r"(?:^|\s)[›»>|/]\s*$|^(?:[^\W\d][\w'’-]*\s+){0,2}[^\W\d][\w'’-]*\s*:\s*$")
+CREDIT_HEAD = re.compile(r"\b(?:photo|image|picture|foto|bild|credit|source)s?\s*:\s*$", re.I)
+
+
+def _head_before(text: str, key_words: int) -> str:
+    """The raw text of ``text`` before its last ``key_words`` words (as ``normalise`` counts them)."""
+    spans = [m.start() for m in re.finditer(r"\w+", text)]
+    cut = len(spans) - key_words
+    return text[:spans[cut]] if 0 < cut < len(spans) else ""
+
+
+def names_the_line(head: str) -> bool:
+    """A wire tag, a breadcrumb path or a kicker before a repeated line: the line is the page's headline
+    named again, not a caption repeated inside its credit."""
+    wire = WIRE_PREFIX.match(head + "x")
+    head = head.strip()
+    return bool(head) and not CREDIT_HEAD.search(head) and (
+        bool(wire and wire.end() >= len(head)) or bool(PATH_HEAD.search(head)))
+
+
+def _repeated(texts: Sequence[str], keys: list[str]) -> tuple[list[bool], list[bool]]:
+    """A line repeated elsewhere, or repeated inside a longer line (a caption inside its credit line);
+    and the lines that repeat another behind a breadcrumb path or a wire tag (the headline stays)."""
     out = [False] * len(keys)
+    crumbs = [False] * len(keys)
     for i, key in enumerate(keys):
-        if len(key.split()) < 3:
+        n = len(key.split())
+        if n < 3:
             continue
         for j, other in enumerate(keys):
-            if j != i and (key == other or (len(key.split()) >= 5 and len(other) > len(key) and other.endswith(key))):
+            if j == i:
+                continue
+            if key == other:
                 out[i] = True
                 break
-    return out
+            if len(other) > len(key) and other.endswith(" " + key):
+                if names_the_line(_head_before(texts[j], n)):
+                    crumbs[j] = crumbs[j] or not WIRE_PREFIX.match(texts[j])
+                elif n >= 5:
+                    out[i] = True
+                    break
+    return out, crumbs
 
 
-def classify(texts: Sequence[str]) -> list[Verdict] | None:
+def classify(texts: Sequence[str], set_aside: Sequence[bool] = ()) -> list[Verdict] | None:
     """A verdict for every line of a page (non-blank lines, stripped, in order); None when the page has
-    no prose line, so nothing marks where its article is (the line classifiers then decide alone)."""
+    no prose line, so nothing marks where its article is (the line classifiers then decide alone).
+    ``set_aside`` marks the lines the line classifiers already took as junk (credits, captions, ...)."""
     n = len(texts)
     prose = [is_prose(t) for t in texts]
     if not any(prose):
         return None
     bad = [shape_junk(t) for t in texts]
+    for i, t in enumerate(texts):  # an author's bio, unless it stands between two paragraphs of the article
+        if not bad[i] and is_author_bio(t) and not (0 < i < n - 1 and prose[i - 1] and prose[i + 1]):
+            bad[i] = "author bio"
+            prose[i] = False
+    if not any(prose):
+        return None
     # the article runs from its first to its last prose or sentence-like line, so short paragraphs
     # keep the headings between them
     like = [prose[i] or (not bad[i] and is_sentence_like(t)) for i, t in enumerate(texts)]
     first = next((i for i in range(n) if like[i]), n)
     last = max((i for i in range(n) if like[i]), default=-1)
     keys = [normalise(t) for t in texts]
-    repeated = _repeated(keys)
+    repeated, crumbs = _repeated(texts, keys)
+    for i in range(n):
+        if crumbs[i] and not bad[i]:
+            bad[i] = "navigation (breadcrumb with the headline)"
 
     titles: list[int] = []
     for i in range(first):
@@ -234,13 +393,15 @@ def classify(texts: Sequence[str]) -> list[Verdict] | None:
             out.append(Verdict("title"))
         elif bad[i]:
             out.append(Verdict("junk", bad[i]))
+        elif (i < first or i > last) and len(words(t)) <= CAPTION_WORDS and is_german(t):
+            out.append(Verdict("junk", "untranslated caption (German, outside the article)"))
         elif repeated[i]:
             out.append(Verdict("junk", "repeated line"))
         elif i + 1 == first and DATELINE.match(t):
             out.append(Verdict("body"))  # a dateline on its own line ("MUNICH.") opens the article
-        elif i < first and (not TERMINAL.search(t) or len(t.split()) <= 3):
+        elif i < first and (not TERMINAL.search(t) or len(t.split()) <= 3) and not is_cut_sentence(t):
             out.append(Verdict("junk", "page header (not the headline)"))
-        elif i > last and not TERMINAL.search(t):
+        elif i > last and not TERMINAL.search(t) and not is_cut_sentence(t):
             out.append(Verdict("junk", "page footer (after the article)"))
         elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS) \
                 and t.split()[-1].lower() not in DANGLING \
@@ -258,4 +419,21 @@ def classify(texts: Sequence[str]) -> list[Verdict] | None:
                 continue
             if any(0 <= j < n and name[j] for j in (i - 1, i + 1)):
                 out[i] = Verdict("junk", "teaser or author bio next to a byline")
+    _mark_lists(out, set_aside)
     return out
+
+
+def _mark_lists(out: list[Verdict], set_aside: Sequence[bool]) -> None:
+    """Three or more headline-shaped lines in a row with no paragraph under any of them are a list of
+    related articles, not cross-headings (a heading heads the text that follows it)."""
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].kind == "heading" and not (j < len(set_aside) and set_aside[j]):
+            j += 1
+        # after a label of interface words alone ("Related articles", "Read also:"), two make a list
+        labelled = i > 0 and out[i - 1].kind == "junk" and out[i - 1].reason.startswith("page furniture")
+        if j - i >= LIST_MIN_LINES or (labelled and j - i >= 2):
+            for k in range(i, j):
+                out[k] = Verdict("junk", "list of related articles")
+        i = max(j, i + 1)

@@ -131,7 +131,8 @@ def glue_markup_splits(lines: list[Line], kinds: list[tuple[str, str | None]]) -
 def _apply_page_shape(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
     """The page-level classifier (``mtqa.text.lines``) decides the lines the line classifiers left as
     text: boilerplate by shape and position, the headline by shape, cross-headings inside the article."""
-    verdicts = page_lines.classify([ln.text for ln in lines])
+    verdicts = page_lines.classify([ln.text for ln in lines],
+                                   [k[0] not in ("body", "title", "heading", "duplicate") for k in kinds])
     if verdicts is None:
         return
     for i, verdict in enumerate(verdicts):
@@ -143,6 +144,29 @@ def _apply_page_shape(lines: list[Line], kinds: list[tuple[str, str | None]]) ->
                 kinds[i] = (verdict.kind, None)
         elif kind == "duplicate" and verdict.kind == "title":
             kinds[i] = ("title", None)
+
+
+def _split_notes(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[Span]:
+    """A line that opens or closes with a note ("(Read more here.)", "Latest news …") and holds prose:
+    the note is set aside, the rest of the line is article text (``lines`` and ``kinds`` are updated)."""
+    notes: list[Span] = []
+    for i, line in enumerate(lines):
+        if kinds[i][0] in ("title", "heading", "duplicate"):
+            continue
+        head, tail = page_lines.junk_head(line.text), page_lines.junk_tail(line.text)
+        a, b = head[0] if head else 0, tail[0] if tail else len(line.text)
+        if head and tail and not page_lines.carries_prose(line.text[a:b]):
+            tail, b = None, len(line.text)
+        if not (head or tail):
+            continue
+        if head:
+            notes.append((line.start, line.start + len(line.text[:a].rstrip()), head[1], "note before the article text"))
+        if tail:
+            notes.append((line.start + b, line.end, tail[1], "note after the article text"))
+        end = len(line.text[:b].rstrip())
+        lines[i] = Line(line.start + a, line.start + end, line.text[a:end], line.block, line.number)
+        kinds[i] = ("body", None)
+    return notes
 
 
 def _same_block(lines: list[Line], i: int, j: int) -> bool:
@@ -384,8 +408,8 @@ def _segment(doc: Document, parse: bool) -> tuple[list[Sentence], dict[tuple[int
     text = doc.text
     lines = content_lines(text)
     kinds = classify_lines(lines)
+    spans: list[Span] = _split_notes(lines, kinds)
     glued = glue_markup_splits(lines, kinds)
-    spans: list[Span] = []
     for i, (kind, reason) in enumerate(kinds):
         if kind != "body":
             spans.append((lines[i].start, lines[i].end, kind, reason))
