@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from mtqa.config import Config
 from mtqa.signals.base import SignalSpec, SignalUnavailable
+from mtqa.text.dateline import dateline_end
 from mtqa.types import Flag, Sentence, SignalResult, Suspect
 
 SPEC = SignalSpec(
@@ -45,14 +46,6 @@ SEVERITY = "minor"  # measured precision on real pages about 80 %: see README, D
 _ASCII = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‹": "'", "›": "'",
                         "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‑": "-", "…": "...", "\u00a0": " "})
 _WORD = re.compile(r"\w")
-# A wire-copy dateline opening the first sentence ("BERLIN (dpa) – ", "PARIS: ", "Frankfurt/Main
-# (dpa) - "): a convention of the genre that the English grammar has no rule for; the sentence after
-# it is what is parsed. A place in title case counts only with the agency in brackets after it.
-DATELINE = re.compile(r"^(?:[A-ZÄÖÜ][A-ZÄÖÜ.'/ -]*[A-ZÄÖÜ](?:\s*\([^()]{1,40}\))?"
-                      r"|[A-ZÄÖÜ][\w.'/-]*(?: [A-ZÄÖÜ][\w.'/-]*){0,2}\s*\([^()]{1,40}\))"
-                      r"\s*[-–—:]\s+(?=[A-Z\"“„])")
-
-
 def import_link_grammar() -> Any:
     """The ``linkgrammar`` module, or None. Tries the environment first, then Debian's system binding."""
     try:
@@ -141,8 +134,7 @@ class GrammarSignal:
             if s.kind != "body" or not MIN_WORDS <= len(s.text.split()) <= MAX_WORDS:
                 out.append(SignalResult(self.name, values={}))
                 continue
-            cut = DATELINE.match(s.text)
-            skip = cut.end() if cut else 0
+            skip = dateline_end(s.text)
             verdict = self.parses(s.text[skip:])
             values = {"parsed": 1.0 if verdict else 0.0} if verdict is not None else {}
             if verdict is not False:

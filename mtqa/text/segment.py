@@ -344,7 +344,7 @@ def accept_break(text: str, at: int) -> bool:
         return False
     if not (text[:at][-1:].isspace() or text[at:][:1].isspace()):
         return False
-    if _ORDINAL_END.search(text[:at]) and re.match(_MONTH, after):
+    if _ORDINAL_END.search(text[:at]) and (re.match(_MONTH, after) or _ordinal_in_name(before)):
         return False
     if _LONE_QUOTE.fullmatch(text[at:]):
         return False
@@ -353,6 +353,19 @@ def accept_break(text: str, at: int) -> bool:
     if after[0] in _CLOSING and not _opens_sentence(text, at):
         return False
     return not (after[0].islower() or after[0] in ",;:")
+
+
+# Words after which a number is an ordinal, never a sentence's last word ("in the 2. Bundesliga").
+_BEFORE_ORDINAL = frozenset("the a his her its their our my your this that".split())
+
+
+def _ordinal_in_name(before: str) -> bool:
+    """"2." that opens a sentence or follows an article is a German ordinal inside a
+    name ("1. FC Köln", "the 2. Bundesliga"), not a sentence end: the sentence would be the number alone
+    or stop on "the"."""
+    words = before[:-1].rstrip().rsplit(None, 2)[:-1] if len(before.split()) > 1 else []
+    prev = words[-1] if words else ""
+    return not prev or prev[-1] in ".!?…:" or prev.lower() in _BEFORE_ORDINAL
 
 
 def _opens_sentence(text: str, at: int) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from mtqa.signals import grammar
 from mtqa.signals.base import SignalUnavailable
+from mtqa.text.dateline import DATELINE
 from mtqa.types import Sentence
 
 lg = grammar.import_link_grammar()
@@ -72,5 +73,5 @@ def test_a_wire_dateline_is_not_read_as_broken_grammar(signal):
     assert [f.code for f in result.flags] == ["no-parse"]
     assert all(garbled[s.start:s.end] == s.text and s.start > len("HAMBURG (dpa) - ") for s in result.suspects)
     # a place in title case is a dateline only with the agency in brackets: otherwise it is the sentence
-    assert grammar.DATELINE.match("Berlin - The city said on Monday that traffic had recovered.") is None
-    assert grammar.DATELINE.match("The minister (CDU) - the one who resigned - said so.") is None
+    assert DATELINE.match("Berlin - The city said on Monday that traffic had recovered.") is None
+    assert DATELINE.match("The minister (CDU) - the one who resigned - said so.") is None

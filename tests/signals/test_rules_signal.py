@@ -134,3 +134,18 @@ def test_seed_article_garbles_are_found_and_fine_sentences_left_alone(signal):
         flagged[label] += sc.severity in ("major", "minor")
     assert flagged["garbled"] >= 5  # of 7 — see docs/detectors.md for the measured figure
     assert flagged["ok"] <= 2  # of 19
+
+
+@pytest.mark.parametrize("text", [
+    "BERLIN (dpa) – The federal government wants to relax the debt brake next year.",  # dateline
+    "FRANKFURT/MAIN (dpa-AFX) – The DAX rose sharply on Monday after weak US data.",
+    "Her verdict on the talks: “The coalition has failed and everyone knows it.”",  # the verb is quoted
+    "The result for the club in the 2. Bundesliga remains open for now.",  # ordinal inside a name
+])
+def test_sound_sentences_the_parser_cuts_have_a_verb(signal, text):
+    assert "no-verb" not in codes(signal, text)
+
+
+def test_a_sentence_without_a_verb_after_a_dateline_is_still_flagged(signal):
+    text = "BERLIN (dpa) – The ministry in Berlin with a new plan for the coming winter months."
+    assert "no-verb" in codes(signal, text)

@@ -279,3 +279,11 @@ def test_straight_quote_opening_the_next_sentence_starts_it():
     ]
     # A straight quote glued to the full stop still closes its sentence.
     assert body('He said: "We won." Then he left.') == ['He said: "We won."', "Then he left."]
+
+
+def test_german_ordinal_inside_a_name_does_not_end_the_sentence():
+    assert body("Dortmund won on Saturday. 1. FC Köln lost at home.") == [
+        "Dortmund won on Saturday.", "1. FC Köln lost at home."]
+    assert body("The club will play in the 2. Bundesliga next season. Fans were upset.") == [
+        "The club will play in the 2. Bundesliga next season.", "Fans were upset."]
+    assert body("The vote was 52 to 48. The motion failed.") == ["The vote was 52 to 48.", "The motion failed."]

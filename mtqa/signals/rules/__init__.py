@@ -88,10 +88,7 @@ class RulesSignal:
             if detect in PROSE_ONLY and sentence.kind != "body":
                 continue
             findings.extend(detect(doc))
-        untranslated = self._untranslated(doc)
-        if article is not None:  # a name the article gives away is no untranslated word
-            untranslated = [f for f in untranslated
-                            if not article.is_name(sentence.text[f.start:f.end], sentence.text, f.start)]
+        untranslated = self._untranslated(doc, article, sentence.text)
         findings.extend(_outside_mojibake(untranslated, findings))
         findings = _dedupe(findings)
         values = self.table.features(doc)
@@ -101,12 +98,16 @@ class RulesSignal:
         values = {k: round(v, 6) for k, v in sorted(values.items())}
         return SignalResult(self.name, values=values, flags=tuple(f.to_flag(sentence) for f in findings))
 
-    def _untranslated(self, doc) -> list[Finding]:
+    def _untranslated(self, doc, article: Article | None, text: str) -> list[Finding]:
         tokens = lexical.candidates(doc)
         if not tokens:
             return []
         doc = self.nlp.get_pipe("ner")(doc)  # only now: NER is as slow as the rest together
-        return lexical.untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)
+        if article is None:
+            return lexical.untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)
+        return lexical.untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_,
+                                    lambda t: article.is_name(t.text, text, t.idx),
+                                    lambda t: article.names_person(t.text))
 
 
 def _outside_mojibake(found: list[Finding], others: list[Finding]) -> list[Finding]:

@@ -83,28 +83,34 @@ class Article:
         self._capitalised = Counter(re.findall(rf"\b{_CAP}", self.text))
         self._lower = Counter(re.findall(r"\b[a-zäöüß][\w-]+", self.text))
 
+    def names_person(self, word: str) -> bool:
+        """A person the article names ("Chancellor Olaf Scholz" makes "Scholz" one everywhere)."""
+        return word in self.people or _possessive_stripped(word) in self.people
+
     def is_name(self, word: str, sentence: str, start: int) -> bool:
         """Evidence that a capitalised word inside a sentence is a name, not an untranslated noun:
         an acronym, a person the article names, a title or first name before it, a possessive, a run
-        of capitalised words or a hyphenated name, or several capitalised mentions and no lower-case one."""
+        of capitalised words or a hyphenated name, or several capitalised mentions and no lower-case one.
+        A capitalised word that opens the sentence counts only by what follows it or by the article."""
         if len(word) >= 2 and word.isupper():
             return True
         if not word[:1].isupper():
             return False
-        if word in self.people or _possessive_stripped(word) in self.people:
+        if self.names_person(word):
             return True
+        after = sentence[start + len(word):]
+        if re.match(r"-[A-ZÄÖÜ]", after) or re.match(rf"\s+{_CAP}", after):
+            return True  # a hyphenated name or a run of capitalised words ("Rheinische Post")
         if start == 0:
             return False  # a sentence's first word is capitalised anyway: the rest is no evidence
         before = sentence[:start].rstrip()
         prev = before.split()[-1].strip("(“\"'„") if before.split() else ""
-        after = sentence[start + len(word):]
         if prev.lower() in TITLE_WORDS or first_name_gender(prev) is not None:
             return True
         if re.match(r"[’']s\b", after):
             return True
         capitalised_name_before = prev[:1].isupper() and prev.lower() not in stop_words() \
             and not before.endswith((".", ":", "“", '"', "„"))
-        if start > 0 and (capitalised_name_before
-                          or re.match(r"-[A-ZÄÖÜ]", after) or before.endswith("-")):
+        if capitalised_name_before or before.endswith("-"):
             return True
         return self._capitalised[word] >= 3 and self._lower[word.lower()] == 0 and len(word) <= 9

@@ -29,6 +29,19 @@ RARE_IN_ENGLISH = 3.0  # zipf: rarer than about 1 per million English words
 # hardly knows them ("Bundesregierung" 0, "Wirtschaft" 1.7).
 NAME_IN_ENGLISH = 2.5
 LOANWORD_IN_ENGLISH = 2.0  # a French/Spanish/... word English uses this often is a loanword
+# A capitalised word is a name unless something says otherwise: German words around it, a German
+# abstract-noun ending, or a word German uses every day and English not at all ("Zudem", "Sitzung").
+# Names of people, places, papers and festivals have none of these (English text mentions them).
+GERMAN_FUNCTION_WORDS = frozenset("""und oder nicht mit nach aus bei zur zum vom auf für fur über uber sich ist
+sind wird werden wurde hat haben auch noch schon aber doch wie wenn dass daß das dem des der ein eine einen einem
+einer im zu sofort bis vor nur sehr kein keine""".split())
+NAME_PARTICLES = frozenset({"von", "van", "de", "zu", "vom"})  # "von der Leyen": "der" inside a name
+NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "nis", "nisse",
+                "ismus", "tät", "täten")
+COMMON_IN_GERMAN = 4.0  # zipf: an everyday German word...
+UNKNOWN_IN_ENGLISH = 1.0  # ...that English text hardly ever contains: no name is both
+LONG_COMPOUND = 10  # letters: a German compound...
+KNOWN_IN_GERMAN = 2.5  # ...that German text uses and English never does
 
 
 # German first (wire copy); the others catch code-mixing in MT from other source languages.
@@ -89,24 +102,63 @@ def candidates(doc) -> list:
     return out
 
 
+def german_evidence(tok, candidate_ids: set[int]) -> str | None:
+    """Why a capitalised candidate is an untranslated word and not a name, or None (then it is taken
+    for a name): English words run together, German words next to it, a German abstract-noun ending,
+    a word that is everyday German and unknown to English, or a long or umlauted German word English
+    never writes."""
+    w = tok.text.lower()
+    if english_compound(tok.text) and zipf_frequency(w, "de") > zipf_frequency(w, "en"):
+        return "compound"  # run together the German way ("Fakenews"), not a brand ("Chinanews")
+    doc = tok.doc
+    for j in range(max(0, tok.i - 2), min(len(doc), tok.i + 3)):
+        if j == tok.i:
+            continue
+        other = doc[j]
+        if j in candidate_ids and not other.text[:1].isupper():
+            return "context"
+        if other.lower_ in GERMAN_FUNCTION_WORDS and not (j > 0 and doc[j - 1].lower_ in NAME_PARTICLES):
+            return "context"
+    if len(w) >= 7 and w.endswith(NOUN_ENDINGS):
+        return "ending"
+    if zipf_frequency(w, "de") >= COMMON_IN_GERMAN and zipf_frequency(w, "en") < UNKNOWN_IN_ENGLISH:
+        return "common"
+    if len(w) >= LONG_COMPOUND and zipf_frequency(w, "en") == 0 and zipf_frequency(w, "de") >= KNOWN_IN_GERMAN:
+        return "compound noun"  # a long German word English text never contains ("Vertrauensfrage")
+    if _GERMAN_LETTERS.search(w) and zipf_frequency(w, "en") == 0 and zipf_frequency(w, "de") > 0:
+        return "German spelling"  # umlauts in a German word English never writes ("Mautgebühr")
+    return None
+
+
 def _quoted(tok) -> bool:
     """A foreign word cited in quotation marks ("'caro' means 'dear'") is deliberate."""
     doc = tok.doc
     return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
 
 
-def untranslated(tokens, entity_of) -> list[Finding]:
-    """Findings for candidate tokens; ``entity_of(token)`` gives the token's entity label or ''.
+def untranslated(tokens, entity_of, is_name=lambda tok: False, is_person=lambda tok: False) -> list[Finding]:
+    """Findings for candidate tokens; ``entity_of(token)`` gives the token's entity label or '',
+    ``is_name(token)`` whether the article's evidence makes it a name (a title before it, a run of
+    capitals...), ``is_person(token)`` whether it is a person the article names.
 
-    A person's or place's name keeps its spelling; an organisation-tagged word may still be English
-    words run together ("Fakenews"), which the parser often mistakes for a name.
+    A person's or place's name keeps its spelling. A lower-case foreign word is the strong case; a
+    capitalised one is taken for a name unless ``german_evidence`` says otherwise, and even then one
+    the parser or the article marks as a name keeps its spelling, except where German words stand
+    around it or English words are run together ("Fakenews", often mistaken for an organisation).
     """
     out = []
+    ids = {tok.i for tok in tokens}
     for tok in tokens:
         compound = english_compound(tok.text)
         entity = entity_of(tok)
-        if entity in NAME_ENTITIES:
+        if entity in NAME_ENTITIES or is_person(tok):
             continue
+        if tok.text[:1].isupper():
+            evidence = german_evidence(tok, ids)
+            if evidence is None:
+                continue
+            if evidence not in ("compound", "context") and (entity or is_name(tok)):
+                continue
         start, end = tok.idx, tok.idx + len(tok.text)
         if compound:
             compound = compound.capitalize() if tok.i == 0 else compound

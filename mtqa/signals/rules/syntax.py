@@ -8,6 +8,7 @@ then, so each rule asks for a pattern that fluent English rarely produces.
 from __future__ import annotations
 
 from mtqa.signals.rules.findings import Finding
+from mtqa.text.dateline import dateline_end
 
 _CLAUSE_BREAK = {",", ";", ":", "(", ")", "–", "—"}
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
@@ -142,14 +143,41 @@ def missing_finite_verb(doc) -> list[Finding]:
     words = [t for t in doc if not t.is_punct]
     if len(words) < 6:
         return []
-    if not any(_is_finite(t) or (t.dep_ == "ROOT" and t.tag_ == "VB") for t in doc):  # imperatives count
+    skip = dateline_end(doc.text)  # "BERLIN (dpa) – …": the dateline is no clause of its own
+    tokens = [t for t in doc if t.idx >= skip]
+    if not any(_is_finite(t) or (t.dep_ == "ROOT" and t.tag_ == "VB") for t in tokens):  # imperatives count
         return [Finding("no-verb", "the sentence has no finite verb", "minor", 0, len(doc.text.rstrip()))]
-    for root in (t for t in doc if t.dep_ == "ROOT"):
+    for root in (t for t in tokens if t.dep_ == "ROOT"):
         if root.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and not any(
-                c.dep_ in ("conj", "parataxis", "appos", "ccomp", "cop") and _is_finite(c) for c in root.children):
+                c.dep_ in ("conj", "parataxis", "appos", "ccomp", "cop") and _is_finite(c) for c in root.children) \
+                and not _cut_at_ordinal(root) and not _introduces_quoted_clause(root):
             return [Finding("no-verb", f"the main clause around {root.text!r} has no verb", "minor",
                             root.idx, root.idx + len(root.text))]
     return []
+
+
+def _cut_at_ordinal(root) -> bool:
+    """The parser ended a sentence at a German ordinal inside a name ("in the 2. Bundesliga", "the 1.
+    FC"): the clause goes on after it, with its verb."""
+    sent = root.sent
+    last = [t for t in sent if not t.is_space][-1]
+    number = last if last.text[:-1].isdigit() else (sent.doc[last.i - 1] if last.text == "." and last.i > 0 else None)
+    nxt = sent.doc[sent.end] if sent.end < len(sent.doc) else None
+    return (number is not None and number.text.rstrip(".").isdigit() and len(number.text.rstrip(".")) <= 2
+            and nxt is not None and nxt.text[:1].isupper()
+            and any(_is_finite(t) for t in sent.doc[sent.end:]))
+
+
+_OPENING_QUOTES = {'"', "“", "„", "«", "‘"}
+
+
+def _introduces_quoted_clause(root) -> bool:
+    """"Her verdict: “The coalition has failed.”": a noun, a colon, and a quotation with its own verb."""
+    doc = root.doc
+    for t in doc[root.i + 1:]:
+        if t.text == ":" and t.i + 1 < len(doc) and doc[t.i + 1].text in _OPENING_QUOTES:
+            return any(_is_finite(v) for v in doc[t.i + 2:])
+    return False
 
 
 REPORTING_VERBS = frozenset("""said says say added adds explained explains stressed stresses insisted insists
