@@ -39,6 +39,8 @@ facebook twitter whatsapp telegram instagram youtube linkedin login log sign reg
 advertisement ad ads sponsored loading know details information soon update updated status breaking
 latest news live ticker gallery photo photos image images audio podcast listen related topics
 """.split())
+# An instruction to the reader opens interface text, never a news sentence: "Watch the video here: …"
+UI_COMMAND = re.compile(r"(?:watch|read|click|tap|share|follow|subscribe|listen|sign\s+up|log\s+in|see)\b", re.I)
 DATE_WORDS = frozenset("""january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
 am pm a.m. p.m. ago hours hour minutes minute days day months month years year weeks week yesterday today
@@ -193,8 +195,9 @@ def shape_junk(text: str) -> str:
     if is_date_line(s):
         return "date or time stamp"
     share, hits = _interface_share(s)
-    if hits and ((n <= 4 and share >= 0.5) or (share >= 0.6 and hits >= 2) or (hits >= 4 and share >= 0.4)):
-        return "page furniture (interface words)"
+    if hits and ((n <= 4 and share >= 0.5) or (share >= 0.6 and hits >= 2) or (hits >= 4 and share >= 0.4)) \
+            and not (TERMINAL.search(s) and carries_prose(s) and not UI_COMMAND.match(s)):
+        return "page furniture (interface words)"  # but a sentence about a video or a post is prose
     if re.search(r"\bcookies?\b", s, re.I) and hits >= 3:
         return "cookie notice"
     if n <= 40 and GLUED_CREDIT.search(s):

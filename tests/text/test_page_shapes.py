@@ -183,3 +183,11 @@ def test_photo_credit_before_paragraphs_of_prose_is_split_off():
     assert_prose_kept(got, PROSE_1, PROSE_2, PROSE_3)
     caption = "JAN NOVAK / AFP The mayor at the closed pool on Monday."
     assert kinds("\n\n".join([HEADLINE, caption, PROSE_1, PROSE_2]))[caption] in JUNK
+
+
+def test_a_sentence_full_of_interface_words_is_prose_but_an_instruction_to_the_reader_is_not():
+    video = "The minister posted a video on Facebook and shared it with his followers on Twitter."
+    command = "Watch the video here: more news and live updates below."
+    got = kinds("\n\n".join([HEADLINE, PROSE_1, video, PROSE_2, command]))
+    assert_prose_kept(got, PROSE_1, video, PROSE_2)
+    assert got[command] in JUNK
