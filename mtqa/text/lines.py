@@ -265,9 +265,11 @@ def carries_prose(text: str) -> bool:
 
 
 def is_cut_sentence(text: str) -> bool:
-    """Running text the page cut off ("... the council will meet again on"): kept, never set aside by position."""
+    """Running text the page cut off ("... the council will meet again on", or a long sentence that lost its
+    stop): kept, never set aside by position."""
     ws = text.split()
-    return carries_prose(text) or (len(ws) >= 8 and ws[-1].lower() in DANGLING and stopword_share(text) >= 0.2)
+    return carries_prose(text) or (len(ws) >= 8 and ws[-1].lower() in DANGLING and stopword_share(text) >= 0.2) \
+        or (len(words(text)) >= PROSE_WORDS and stopword_share(text) >= PROSE_STOPWORDS)
 
 
 def junk_head(text: str) -> tuple[int, str] | None:
