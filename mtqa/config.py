@@ -20,7 +20,7 @@ BACKENDS = ("auto", *TRANSLATION_BACKENDS)
 DEVICES = ("auto", "cpu", "cuda")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
 SIGNAL_NAMES = tuple(SIGNALS)
-PARSES = ("paragraph", "sentence")  # how the rules read an article's sentence (mtqa.text.segment)
+PARSES = ("paragraph", "sentence")  # how the rules read an article's sentence (mtqa.text.sentences.segment)
 
 
 class ConfigError(ValueError):

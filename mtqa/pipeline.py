@@ -8,21 +8,20 @@ the check fail becomes an error report and the batch goes on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 from typing import Any
 
 from mtqa._version import __version__
 from mtqa.config import Config
-from mtqa.ingest.html import PlainText, looks_like_html, original_flag, original_sentence, to_plain
+from mtqa.ingest.html import original_scores, original_sentences, plain_document
 from mtqa.models import offline
 from mtqa.models.context import ModelContext
 from mtqa.scoring.combine import article_score, combine
 from mtqa.scoring.profile import load_profile
 from mtqa.signals.base import SignalUnavailable
 from mtqa.signals.registry import build_signals
-from mtqa.text.longsentences import MAX_CHARS, split_long_sentences
-from mtqa.text.nlp import PipelineMissing
-from mtqa.text.segment import LineIndex, segment, segment_lines, segment_parsed, segmenter_name
+from mtqa.text.sentences.longsentences import MAX_CHARS, split_long_sentences
+from mtqa.text.sentences.nlp import PipelineMissing
+from mtqa.text.sentences.segment import segment, segment_lines, segment_parsed, segmenter_name
 from mtqa.types import Document, DocumentReport, Sentence, SentenceScore, SignalResult
 
 
@@ -55,13 +54,6 @@ class Checker:
         parts += [f"{s.name}:skipped" for s in self.skipped]
         return "|".join(parts)
 
-    def _plain(self, document: Document) -> tuple[Document, PlainText | None]:
-        """The text the checks read: HTML pasted as text is reduced to what a reader sees."""
-        if not looks_like_html(document.text):
-            return document, None
-        plain = to_plain(document.text)
-        return replace(document, text=plain.text), plain
-
     def _segment(self, work: Document, parses: bool = True) -> tuple[list[Sentence], Mapping[tuple[int, int], Any]]:
         """Sentences, and the segmenter's parse of those it parsed in context (by offsets), when a
         signal reads them; in article mode run-ons are cut for the models. ``--lines`` keeps one
@@ -75,15 +67,14 @@ class Checker:
         return split_long_sentences(work, sentences, MAX_CHARS), parsed
 
     def sentences(self, document: Document) -> list[Sentence]:
-        work, plain = self._plain(document)
+        work, plain = plain_document(document)
         sentences, _ = self._segment(work, parses=False)
         if plain is None:
             return sentences
-        index = LineIndex(document.text)
-        return [original_sentence(s, plain, index) for s in sentences]
+        return original_sentences(sentences, document, plain)
 
     def check_document(self, document: Document) -> DocumentReport:
-        work, plain = self._plain(document)
+        work, plain = plain_document(document)
         sentences, parses = self._segment(work)
         prose = [s for s in sentences if s.is_prose]
         results: dict[str, list[SignalResult]] = {}
@@ -98,12 +89,7 @@ class Checker:
             scored.get(s.index) or SentenceScore(s, None, None, (), {}) for s in sentences
         )
         if plain is not None:
-            index = LineIndex(document.text)
-            ordered = tuple(
-                replace(s, sentence=original_sentence(s.sentence, plain, index),
-                        flags=tuple(original_flag(f, plain) for f in s.flags))
-                for s in ordered
-            )
+            ordered = original_scores(ordered, document, plain)
         return DocumentReport(
             document=document,
             sentences=ordered,

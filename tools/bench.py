@@ -434,7 +434,7 @@ def cold_start_commands(workdir: Path) -> dict[str, list[str]]:
     from mtqa.cli.models_cmd import convert_models
     from mtqa.config import Config
     from mtqa.testing.tiny import build_tiny
-    from mtqa.text.nlp import PIPELINES
+    from mtqa.text.sentences.nlp import PIPELINES
 
     tiny = build_tiny(workdir / "tiny")
     convert_models(Config(models_dir=tiny), [], "int8")

@@ -29,12 +29,12 @@ import sys
 import time
 from pathlib import Path
 
+from mtqa.positions import LineIndex
 from mtqa.scoring.combine import combine
 from mtqa.scoring.profile import Profile
 from mtqa.signals.rules import RulesSignal
 from mtqa.signals.rules.oddity import TABLE, OddityTable, count_events
-from mtqa.text.nlp import english
-from mtqa.text.segment import LineIndex
+from mtqa.text.sentences.nlp import english
 from mtqa.types import Sentence
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ ARTICLES = [ROOT / "data" / "seed-article.txt", ROOT / "data" / "samples" / "air
 
 
 def body_sentences() -> list[str]:
-    from mtqa.text.segment import segment
+    from mtqa.text.sentences.segment import segment
     from mtqa.types import Document
 
     return [s.text for p in ARTICLES for s in segment(Document(p.name, str(p), p.read_text("utf-8")))

@@ -33,12 +33,13 @@ from mtqa.cli.common import build_config, cache_options, fail
 from mtqa.config import ConfigError
 from mtqa.engines.base import EngineError
 from mtqa.extensions import ENGINES, SIGNALS
-from mtqa.ingest.sources import InputError, Source, expand_paths, read_document, read_feed
+from mtqa.ingest.sources import InputError, expand_paths
+from mtqa.ingest.stream import first_readable, iter_items
 from mtqa.report import FORMATS, View, make_writer
 from mtqa.scoring.gate import FAIL_ON, Gate
 from mtqa.scoring.profile import ProfileError
 from mtqa.signals.base import SignalUnavailable
-from mtqa.types import Document, DocumentReport
+from mtqa.types import DocumentReport
 
 # ---- shared options -------------------------------------------------------------------------
 
@@ -79,42 +80,6 @@ GpusPerWorkerOpt = typer.Option(None, "--gpus-per-worker", help="With --engine r
 OfflineOpt = typer.Option(None, "--offline/--online", help="Never touch the network (the default); models are only read from disk either way.")
 
 
-def iter_items(sources: list[Source], max_bytes: int, feed: bool, done: frozenset[str]
-               ) -> Iterator[Document | DocumentReport]:
-    """Documents in order, read one at a time; an unreadable one becomes an error report in its place.
-
-    Articles in ``done`` (already in a resumed output) are left out.
-    """
-    for source in sources:
-        if not feed and source.path in done:
-            continue
-        try:
-            if feed:
-                for item in read_feed(source, max_bytes):
-                    if isinstance(item, InputError):
-                        yield error_report(getattr(item, "where", source.path), str(item))
-                    elif item.id not in done:
-                        yield item
-            else:
-                yield read_document(source, max_bytes)
-        except InputError as exc:
-            yield error_report(source.path, str(exc))
-
-
-def error_report(path: str, message: str) -> DocumentReport:
-    return DocumentReport(Document(path, path, ""), (), None, "", (), error=message)
-
-
-def first_readable(items: Iterator[Document | DocumentReport]) -> tuple[list, bool]:
-    """Items up to the first readable document, so a batch of only broken inputs loads no model."""
-    head: list[Document | DocumentReport] = []
-    for item in items:
-        head.append(item)
-        if isinstance(item, Document):
-            return head, True
-    return head, False
-
-
 @contextmanager
 def output_stream(path: Optional[Path], fmt: str, append: bool = False) -> Iterator[TextIO]:
     """stdout, or a file that appears whole (temp + rename); JSONL is written through as it goes."""
@@ -140,7 +105,8 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
     """Check every input and stream it to the writer; returns how the batch went.
 
     The engine (``--engine``: local, or a Ray actor pool) checks; this function reads the inputs,
-    writes the reports in input order as they come, and counts them, the same for every engine.
+    writes the reports in input order as they come, and counts them, the same for every engine; the
+    inputs themselves are read by ``mtqa.ingest.stream``.
     """
     if fmt not in FORMATS:
         raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
 
-from mtqa.types import Flag, Sentence
+from mtqa.positions import LineIndex
+from mtqa.types import Document, Flag, Sentence, SentenceScore
 
 _BLOCK = ("p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
           "table", "blockquote", "section", "article", "header", "footer", "figure", "figcaption",
@@ -107,12 +108,6 @@ def _printable(decoded: str) -> str:
     return "".join(ch if ch.isprintable() or ch in "\t\n" else "\ufffd" for ch in decoded)
 
 
-class LineIndex(Protocol):
-    """``mtqa.text.segment.LineIndex`` (not imported: the segmenter may call this module)."""
-
-    def line_col(self, offset: int) -> tuple[int, int]: ...
-
-
 def original_sentence(s: Sentence, plain: PlainText, index: LineIndex) -> Sentence:
     """A sentence found in the plain text, placed in the original file (its text stays plain)."""
     start, end = plain.span(s.start, s.end)
@@ -123,3 +118,29 @@ def original_sentence(s: Sentence, plain: PlainText, index: LineIndex) -> Senten
 def original_flag(flag: Flag, plain: PlainText) -> Flag:
     start, end = plain.span(flag.start, flag.end)
     return replace(flag, start=start, end=end)
+
+
+def plain_document(document: Document) -> tuple[Document, PlainText | None]:
+    """The text the checks read: HTML pasted as text is reduced to what a reader sees."""
+    if not looks_like_html(document.text):
+        return document, None
+    plain = to_plain(document.text)
+    return replace(document, text=plain.text), plain
+
+
+def original_sentences(sentences: Iterable[Sentence], document: Document, plain: PlainText) -> list[Sentence]:
+    """Sentences found in ``plain_document(document)``, placed in ``document``'s own text."""
+    index = LineIndex(document.text)
+    return [original_sentence(s, plain, index) for s in sentences]
+
+
+def original_scores(scores: Iterable[SentenceScore], document: Document, plain: PlainText
+                    ) -> tuple[SentenceScore, ...]:
+    """Scores of sentences found in ``plain_document(document)``, their sentences and flags placed in
+    ``document``'s own text."""
+    index = LineIndex(document.text)
+    return tuple(
+        replace(s, sentence=original_sentence(s.sentence, plain, index),
+                flags=tuple(original_flag(f, plain) for f in s.flags))
+        for s in scores
+    )

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mtqa.positions import LineIndex
 from mtqa.signals.registry import flag_help
-from mtqa.text.segment import LineIndex
 from mtqa.types import DocumentReport, Flag, SentenceScore
 
 SEVERITY_ORDER = {"major": 0, "minor": 1, "info": 2}

@@ -1,6 +1,6 @@
 """An editor's first step: the article with junk set aside, paragraphs kept; mojibake repair.
 
-Stripping works on the segments ``mtqa.text.segment`` finds, so what ``strip`` removes is exactly what
+Stripping works on the segments ``mtqa.text.sentences.segment`` finds, so what ``strip`` removes is exactly what
 ``flags`` and ``check`` set aside as junk.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from mtqa.text.segment import segment
+from mtqa.text.sentences.segment import segment
 from mtqa.types import JUNK_KINDS, KINDS, Document, Sentence
 
 

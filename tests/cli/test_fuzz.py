@@ -21,8 +21,8 @@ from mtqa.config import Config
 from mtqa.ingest.html import looks_like_html, to_plain
 from mtqa.ingest.sources import InputError, decode
 from mtqa.pipeline import Checker
-from mtqa.text.longsentences import MAX_CHARS
-from mtqa.text.segment import segment, segment_lines
+from mtqa.text.sentences.longsentences import MAX_CHARS
+from mtqa.text.sentences.segment import segment, segment_lines
 from mtqa.types import Document
 
 DEFAULT_TOTAL = 2100

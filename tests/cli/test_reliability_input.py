@@ -16,7 +16,7 @@ from mtqa.config import Config
 from mtqa.ingest.html import looks_like_html, to_plain
 from mtqa.ingest.sources import InputError, decode
 from mtqa.pipeline import Checker
-from mtqa.text.longsentences import MAX_CHARS, piece_spans
+from mtqa.text.sentences.longsentences import MAX_CHARS, piece_spans
 from mtqa.types import Document
 
 STORY = "Ministers met in Berlin on Monday. They agreed on a plan for Düsseldorf.\n\nThe vote is due on Friday.\n"

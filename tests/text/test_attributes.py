@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import DATA
 
-from mtqa.text.attributes import fast_ruler
-from mtqa.text.nlp import english
+from mtqa.text.sentences.attributes import fast_ruler
+from mtqa.text.sentences.nlp import english
 
 # Every kind of pattern the English ruler has: tag maps, word exceptions, a regex ("nothin'"), two
 # tokens ("y'all", "there is"), dependency tests (auxiliaries, determiners used as pronouns), spaces.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.text.junk import classify_line, normalise, trailing_signoff
+from mtqa.text.page.junk import classify_line, normalise, trailing_signoff
 
 JUNK = [
     # credits

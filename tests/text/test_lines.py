@@ -1,9 +1,9 @@
-"""Page lines by shape (mtqa.text.lines) and how segment uses them, on invented pages."""
+"""Page lines by shape (mtqa.text.page.lines) and how segment uses them, on invented pages."""
 
 from __future__ import annotations
 
-from mtqa.text import lines as L
-from mtqa.text.segment import segment
+from mtqa.text.page import lines as L
+from mtqa.text.sentences.segment import segment
 from mtqa.types import Document
 
 

@@ -1,8 +1,8 @@
-"""Sentences split by page markup (mtqa.text.markupsplit.glue) on invented lines and kinds."""
+"""Sentences split by page markup (mtqa.text.sentences.markupsplit.glue) on invented lines and kinds."""
 
 from __future__ import annotations
 
-from mtqa.text.markupsplit import glue
+from mtqa.text.sentences.markupsplit import glue
 
 BODY = ("body", None)
 NAME = ("boilerplate", "name line (byline)")

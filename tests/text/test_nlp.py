@@ -9,7 +9,7 @@ from conftest import ROOT
 
 PROBE = """
 import sys
-from mtqa.text.nlp import english
+from mtqa.text.sentences.nlp import english
 doc = english()("The council met on Monday.")
 print("torch loaded:", "torch" in sys.modules, "sentences:", len(list(doc.sents)))
 import torch

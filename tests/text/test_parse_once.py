@@ -9,7 +9,7 @@ from conftest import DATA
 from mtqa.config import Config
 from mtqa.pipeline import Checker
 from mtqa.signals.rules import RulesSignal
-from mtqa.text.segment import parse_runs, segment, segment_parsed
+from mtqa.text.sentences.segment import parse_runs, segment, segment_parsed
 from mtqa.types import Document
 
 PARAGRAPH = "Ministers met in Berlin on Monday. They agreed on a plan, officials said. Talks go on."

@@ -8,8 +8,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mtqa.text import markupsplit
-from mtqa.text.segment import LineIndex, segment, segment_lines
+from mtqa.positions import LineIndex
+from mtqa.text.sentences import markupsplit
+from mtqa.text.sentences.segment import segment, segment_lines
 from mtqa.types import JUNK_KINDS, Document
 
 
@@ -260,7 +261,7 @@ def test_seed_article_matches_its_labels(seed_path):
 
 
 def test_long_paragraphs_are_parsed_in_windows_that_lose_nothing():
-    from mtqa.text.segment import WINDOW, _windows
+    from mtqa.text.sentences.segment import WINDOW, _windows
 
     text = "word " * (WINDOW // 4) + "It ends. Then " + "x" * (WINDOW * 2)
     pieces = _windows(text)

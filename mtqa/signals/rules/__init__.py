@@ -18,8 +18,8 @@ from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.help import FLAG_HELP
 from mtqa.signals.rules.oddity import default_table
-from mtqa.text.attributes import fast_ruler
-from mtqa.text.nlp import PipelineMissing, english, pipeline_name
+from mtqa.text.sentences.attributes import fast_ruler
+from mtqa.text.sentences.nlp import PipelineMissing, english, pipeline_name
 from mtqa.types import Sentence, SignalResult
 
 TEXT_DETECTORS = (characters.mojibake, characters.invisible_controls, characters.foreign_script,
@@ -40,7 +40,7 @@ SPEC = SignalSpec(
 
 class RulesSignal:
     name, version = SPEC.name, SPEC.version
-    reads_parses = True  # score() takes the segmenter's parses (mtqa.text.segment.segment_parsed)
+    reads_parses = True  # score() takes the segmenter's parses (mtqa.text.sentences.segment.segment_parsed)
 
     def __init__(self, nlp=None, table=None, parse: str = "paragraph"):
         # "sentence": the segmenter's parses are not offered (mtqa.pipeline), every sentence is

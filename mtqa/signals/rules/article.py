@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from typing import Sequence
 
-from mtqa.text.lines import stop_words
 from mtqa.text.names import first_name_gender
+from mtqa.text.page.lines import stop_words
 
 # Words that stand before a person's name ("Chancellor Scholz", "party leader Weber").
 TITLE_WORDS = frozenset(w.lower() for w in """Chancellor Minister President Premier Prime Secretary General Leader

@@ -161,8 +161,12 @@ def is_name_line(text: str) -> bool:
     return first_name_gender(toks[0]) is not None
 
 
-def is_headline_shaped(text: str, max_words: int = TITLE_MAX_WORDS) -> bool:
-    """No final full stop (a question or exclamation is fine), starts with a capital, a digit or a quote."""
+def is_headline_shaped_loose(text: str, max_words: int = TITLE_MAX_WORDS) -> bool:
+    """No final full stop (a question or exclamation is fine), starts with a capital, a digit or a quote.
+
+    The page-level test (``classify``, on scraped pages): up to 40 words, a question, an exclamation
+    or an ellipsis may end it, and nothing more is asked of its shape, because ``classify`` weighs
+    the line's place on the page (header zone, next to prose) as well."""
     ws = text.split()
     if not ws or len(ws) > max_words:
         return False
@@ -171,6 +175,31 @@ def is_headline_shaped(text: str, max_words: int = TITLE_MAX_WORDS) -> bool:
         return False
     head = text.lstrip("\"'“„‘«» ")[:1]
     return head.isupper() or head.isdigit()
+
+
+# "said. The" inside a line: a sentence ends there, so the line is prose, not a headline.
+_INNER_SENTENCE_END = re.compile(r"[a-z\d]{2,}[\"”’»)]?[.!?…]+[\"”’»)]?\s+\S")
+BULLET = re.compile(r"(?:[-*•–—·▪►‣◦]|\d{1,2}[.)]|[a-z][.)])\s+\S")
+_NO_FINAL_PUNCT = re.compile(r"[^.!?…:;,]$")
+_OPENS_LIKE_HEADING = re.compile(r"[\"'“„‘«»A-ZÄÖÜ0-9]")
+
+
+def is_headline_shaped_strict(text: str, max_words: int) -> bool:
+    """No final punctuation at all, no dangling last word, no sentence end inside, not a bullet.
+
+    The line-level test (``mtqa.text.page.kinds``: the title and cross-headings of wire copy, where
+    a line's only context is its paragraph): stricter than ``is_headline_shaped_loose`` because it
+    decides from the line alone. The two are kept apart because merging them changes which lines
+    are titles and headings (and so the output)."""
+    last = text.split()[-1] if text.split() else ""
+    return (
+        len(text.split()) <= max_words
+        and last not in DANGLING  # a line stopping on one was cut off mid-sentence
+        and not _INNER_SENTENCE_END.search(text)
+        and bool(_NO_FINAL_PUNCT.search(text))
+        and bool(_OPENS_LIKE_HEADING.match(text))
+        and not BULLET.match(text)
+    )
 
 
 def normalise(text: str) -> str:
@@ -381,14 +410,14 @@ def classify(texts: Sequence[str], set_aside: Sequence[bool] = ()) -> list[Verdi
     titles: list[int] = []
     for i in range(first):
         t = texts[i]
-        if bad[i] or not is_headline_shaped(t) or len(t.split()) < 4:
+        if bad[i] or not is_headline_shaped_loose(t) or len(t.split()) < 4:
             continue
         if repeated[i] and (titles or any(keys[i] == keys[j] for j in titles)):
             continue
         titles.append(i)
     if not titles:  # a short headline ("Minister resigns"): the headline-shaped line nearest the prose
         for i in range(first - 1, -1, -1):
-            if not bad[i] and not repeated[i] and is_headline_shaped(texts[i]) and len(texts[i].split()) >= 2:
+            if not bad[i] and not repeated[i] and is_headline_shaped_loose(texts[i]) and len(texts[i].split()) >= 2:
                 titles.append(i)
                 break
 
@@ -408,7 +437,7 @@ def classify(texts: Sequence[str], set_aside: Sequence[bool] = ()) -> list[Verdi
             out.append(Verdict("junk", "page header (not the headline)"))
         elif i > last and not TERMINAL.search(t) and not is_cut_sentence(t):
             out.append(Verdict("junk", "page footer (after the article)"))
-        elif first <= i <= last and not prose[i] and is_headline_shaped(t, HEADING_MAX_WORDS) \
+        elif first <= i <= last and not prose[i] and is_headline_shaped_loose(t, HEADING_MAX_WORDS) \
                 and t.split()[-1].lower() not in DANGLING \
                 and not (i + 1 < n and CONTINUATION.match(texts[i + 1])):  # else a sentence split by markup
             out.append(Verdict("heading"))

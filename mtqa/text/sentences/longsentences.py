@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from mtqa.text.segment import LineIndex
+from mtqa.positions import LineIndex
 from mtqa.types import Document, Sentence
 
 MAX_CHARS = 1000

@@ -1,12 +1,13 @@
 """Article text → segments → sentences, with exact offsets, lines and columns.
 
-``segment`` reads the article line by line first, because wire copy puts its structure in lines:
-a headline, cross-headings, paragraphs, bullets, and junk (credits, captions, sign-offs, teasers,
-web leftovers, repeated headlines) each on lines of their own. Junk, titles and headings become one
-segment each; body paragraphs are split into sentences by spaCy's parser (abbreviations, quotes and
-ellipses are its strength), and only at a break that follows terminal punctuation, so a garbled
-sentence is never cut in the middle. A sentence never crosses a blank line, except where page
-markup split it (``mtqa.text.markupsplit``: the piece before stops mid-sentence, the next goes on).
+``segment`` reads the article line by line first (``mtqa.text.page.kinds``), because wire copy puts
+its structure in lines: a headline, cross-headings, paragraphs, bullets, and junk (credits, captions,
+sign-offs, teasers, web leftovers, repeated headlines) each on lines of their own. Junk, titles and
+headings become one segment each; body paragraphs are split into sentences by spaCy's parser
+(abbreviations, quotes and ellipses are its strength), and only at a break that follows terminal
+punctuation, so a garbled sentence is never cut in the middle. A sentence never crosses a blank
+line, except where page markup split it (``mtqa.text.sentences.markupsplit``: the piece before
+stops mid-sentence, the next goes on).
 
 ``segment_lines`` takes every non-empty line as one sentence (for lists of segments such as
 translation-memory exports).
@@ -14,28 +15,16 @@ translation-memory exports).
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from mtqa.text import junk, markupsplit
-from mtqa.text import lines as page_lines
-from mtqa.text.docs import ParsedWindow
+from mtqa.positions import LineIndex
+from mtqa.text.page import junk
+from mtqa.text.page import lines as page_lines
+from mtqa.text.page.kinds import Line, Span, classify_lines, content_lines, same_block, split_notes
+from mtqa.text.sentences import markupsplit
+from mtqa.text.sentences.docs import ParsedWindow
 from mtqa.types import Document, Sentence
-
-Span = tuple[int, int, str, "str | None"]
-
-
-class LineIndex:
-    """Maps document offsets to 1-based (line, column), counting \\r\\n, \\r and \\n as breaks."""
-
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
 
 
 def make_sentences(doc: Document, spans: Sequence[tuple[int, int, str, str | None]]) -> list[Sentence]:
@@ -53,194 +42,19 @@ def segment_lines(doc: Document) -> list[Sentence]:
     return make_sentences(doc, [(ln.start, ln.end, "body", None) for ln in content_lines(doc.text)])
 
 
-# ---- lines and blocks ------------------------------------------------------------------------
+# ---- paragraphs → sentences ------------------------------------------------------------------
 
-_BREAK = re.compile(r"\r\n|\r|\n")
-BULLET = re.compile(r"(?:[-*•–—·▪►‣◦]|\d{1,2}[.)]|[a-z][.)])\s+\S")
 # Ends a sentence: terminal punctuation, maybe followed by closing quotes or brackets.
 TERMINAL = re.compile(r"(?:[.!?…]|\.\.\.)[\"'”’»›)\]“]*$")  # “ closes German quotations
-_NO_FINAL_PUNCT = re.compile(r"[^.!?…:;,]$")
-_OPENS_LIKE_HEADING = re.compile(r"[\"'“„‘«»A-ZÄÖÜ0-9]")
-
-TITLE_MAX_WORDS = 16
-HEADING_MAX_WORDS = 12
-SHORT_LINE_CHARS = 60  # shorter than a hard-wrapped line of prose
-CAPTION_MAX_WORDS = 40
-
-
-@dataclass(frozen=True)
-class Line:
-    """A non-blank line, stripped: ``start``/``end`` are document offsets; ``block`` its paragraph."""
-
-    start: int
-    end: int
-    text: str
-    block: int
-    number: int  # 1-based line number in the file
-
-
-def content_lines(text: str) -> list[Line]:
-    """Non-blank lines with their paragraph number (a blank line starts a new paragraph)."""
-    out: list[Line] = []
-    block = 0
-    pos = 0
-    blank_since_last = False
-    for number, m in enumerate(list(_BREAK.finditer(text)) + [None], 1):
-        end = m.start() if m else len(text)
-        raw = text[pos:end]
-        stripped = raw.strip()
-        if stripped:
-            if out and blank_since_last:
-                block += 1
-            lead = len(raw) - len(raw.lstrip())
-            out.append(Line(pos + lead, pos + lead + len(stripped), stripped, block, number))
-            blank_since_last = False
-        else:
-            blank_since_last = True
-        if m:
-            pos = m.end()
-    return out
-
-
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-# ---- line kinds ------------------------------------------------------------------------------
-
-
-def classify_lines(lines: list[Line]) -> list[tuple[str, str | None]]:
-    """(kind, reason) for every line: junk kinds, ``title``, ``heading`` or ``body``."""
-    kinds: list[tuple[str, str | None]] = [junk.classify_line(ln.text) or ("body", None) for ln in lines]
-    _mark_captions(lines, kinds)
-    _mark_duplicates(lines, kinds)
-    _mark_title_and_headings(lines, kinds)
-    _apply_page_shape(lines, kinds)
-    return kinds
 
 
 def glue_markup_splits(lines: list[Line], kinds: list[tuple[str, str | None]]) -> set[int]:
-    """Lines that continue a sentence page markup split (``mtqa.text.markupsplit``); they and the
+    """Lines that continue a sentence page markup split (``mtqa.text.sentences.markupsplit``); they and the
     lines they continue become body text."""
     glued = markupsplit.glue([ln.text for ln in lines], kinds)
     for i in glued:
         kinds[i] = kinds[i - 1] = ("body", None)
     return glued
-
-
-def _apply_page_shape(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
-    """The page-level classifier (``mtqa.text.lines``) decides the lines the line classifiers left as
-    text: boilerplate by shape and position, the headline by shape, cross-headings inside the article."""
-    verdicts = page_lines.classify([ln.text for ln in lines],
-                                   [k[0] not in ("body", "title", "heading", "duplicate") for k in kinds])
-    if verdicts is None:
-        return
-    for i, verdict in enumerate(verdicts):
-        kind = kinds[i][0]
-        if kind in ("body", "title", "heading"):
-            if verdict.kind == "junk":
-                kinds[i] = ("boilerplate", verdict.reason)
-            else:
-                kinds[i] = (verdict.kind, None)
-        elif kind == "duplicate" and verdict.kind == "title":
-            kinds[i] = ("title", None)
-
-
-def _split_notes(lines: list[Line], kinds: list[tuple[str, str | None]]) -> list[Span]:
-    """A line that opens or closes with a note ("(Read more here.)", "Latest news …") and holds prose:
-    the note is set aside, the rest of the line is article text (``lines`` and ``kinds`` are updated)."""
-    notes: list[Span] = []
-    for i, line in enumerate(lines):
-        if kinds[i][0] in ("title", "heading", "duplicate"):
-            continue
-        head, tail = page_lines.junk_head(line.text), page_lines.junk_tail(line.text)
-        a, b = head[0] if head else 0, tail[0] if tail else len(line.text)
-        if head and tail and not page_lines.carries_prose(line.text[a:b]):
-            tail, b = None, len(line.text)
-        if not (head or tail):
-            continue
-        if head:
-            notes.append((line.start, line.start + len(line.text[:a].rstrip()), head[1], "note before the article text"))
-        if tail:
-            notes.append((line.start + b, line.end, tail[1], "note after the article text"))
-        end = len(line.text[:b].rstrip())
-        lines[i] = Line(line.start + a, line.start + end, line.text[a:end], line.block, line.number)
-        kinds[i] = ("body", None)
-    return notes
-
-
-def _same_block(lines: list[Line], i: int, j: int) -> bool:
-    return 0 <= j < len(lines) and lines[i].block == lines[j].block
-
-
-def _mark_captions(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
-    """A short line next to a photo credit in the same paragraph is the image's caption."""
-    for i, line in enumerate(lines):
-        if kinds[i][0] != "body" or _words(line.text) > CAPTION_MAX_WORDS:
-            continue
-        after_credit = _same_block(lines, i, i - 1) and kinds[i - 1][0] == "credit"
-        before_credit = (
-            _same_block(lines, i, i + 1) and kinds[i + 1][0] == "credit"
-            and not _same_block(lines, i, i - 1) and not _same_block(lines, i, i + 2)
-        )
-        if after_credit or before_credit:
-            kinds[i] = ("caption", "image caption (next to a photo credit)")
-
-
-def _mark_duplicates(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
-    """A headline or paragraph that repeats an earlier line word for word (case and punctuation aside)."""
-    seen: dict[str, int] = {}
-    first_prose = next((i for i, k in enumerate(kinds) if k[0] == "body"), None)
-    for i, line in enumerate(lines):
-        if kinds[i][0] != "body":
-            continue
-        key = junk.normalise(line.text)
-        if len(key.split()) < 3:
-            continue
-        if key in seen:
-            j = seen[key]
-            what = "the headline" if j == first_prose else f"line {lines[j].number}"
-            kinds[i] = ("duplicate", f"repeats {what}")
-        else:
-            seen[key] = i
-
-
-# "said. The" inside a line: a sentence ends there, so the line is prose, not a headline.
-_INNER_SENTENCE_END = re.compile(r"[a-z\d]{2,}[\"”’»)]?[.!?…]+[\"”’»)]?\s+\S")
-
-
-def _is_headline_shaped(text: str, max_words: int) -> bool:
-    last = text.split()[-1] if text.split() else ""
-    return (
-        _words(text) <= max_words
-        and last not in page_lines.DANGLING  # a line stopping on one was cut off mid-sentence
-        and not _INNER_SENTENCE_END.search(text)
-        and bool(_NO_FINAL_PUNCT.search(text))
-        and bool(_OPENS_LIKE_HEADING.match(text))
-        and not BULLET.match(text)
-    )
-
-
-def _mark_title_and_headings(lines: list[Line], kinds: list[tuple[str, str | None]]) -> None:
-    """The first short unpunctuated line is the title; later standalone ones are cross-headings."""
-    seen_prose = False
-    for i, line in enumerate(lines):
-        if kinds[i][0] != "body":
-            continue
-        alone = not _same_block(lines, i, i - 1) and not _same_block(lines, i, i + 1)
-        leads_block = not _same_block(lines, i, i - 1) and len(line.text) < SHORT_LINE_CHARS
-        if not seen_prose:
-            title_text = line.text
-            if line.text.endswith(("?", "!")):
-                title_text = line.text.rstrip("?!")  # "Will the euro survive?" is a headline
-            if (alone or leads_block) and _is_headline_shaped(title_text, TITLE_MAX_WORDS):
-                kinds[i] = ("title", None)
-        elif (alone or leads_block) and _is_headline_shaped(line.text, HEADING_MAX_WORDS):
-            kinds[i] = ("heading", None)
-        seen_prose = True
-
-
-# ---- paragraphs → sentences ------------------------------------------------------------------
 
 
 def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]],
@@ -263,10 +77,10 @@ def body_runs(lines: list[Line], kinds: list[tuple[str, str | None]],
             continue
         prev = i - 1
         joins = (runs and runs[-1][-1] == prev and i in glued) or (
-            runs and runs[-1][-1] == prev and _same_block(lines, i, prev)
+            runs and runs[-1][-1] == prev and same_block(lines, i, prev)
             and (not per_line[line.block] or page_lines.CONTINUATION.match(line.text))
             and not TERMINAL.search(lines[prev].text) and not lines[prev].text.endswith(":")
-            and not BULLET.match(line.text)
+            and not page_lines.BULLET.match(line.text)
         )
         if joins:
             runs[-1].append(i)
@@ -281,8 +95,8 @@ def parse_runs(texts: list[str], tag: bool = True) -> list[tuple[list[int], list
     ``tag`` adds the tagger and the attribute ruler, so the windows carry the full analysis the
     detectors read; the parser's boundaries are the same either way (both components read the
     shared token vectors, neither changes them)."""
-    from mtqa.text.attributes import fast_ruler
-    from mtqa.text.nlp import english
+    from mtqa.text.sentences.attributes import fast_ruler
+    from mtqa.text.sentences.nlp import english
 
     nlp = english()  # PipelineMissing names the install command
     wanted = ("tok2vec", "tagger", "parser", "attribute_ruler") if tag else ("tok2vec", "parser")
@@ -421,7 +235,7 @@ def _segment(doc: Document, parse: bool) -> tuple[list[Sentence], dict[tuple[int
     text = doc.text
     lines = content_lines(text)
     kinds = classify_lines(lines)
-    spans: list[Span] = _split_notes(lines, kinds)
+    spans: list[Span] = split_notes(lines, kinds)
     glued = glue_markup_splits(lines, kinds)
     for i, (kind, reason) in enumerate(kinds):
         if kind != "body":
@@ -459,6 +273,6 @@ def segmenter_name() -> str:
     """Which sentence splitter ``segment`` uses, for the run's signature (boundaries differ by model).
 
     Raises ``PipelineMissing`` when no English spaCy pipeline is installed."""
-    from mtqa.text.nlp import pipeline_name
+    from mtqa.text.sentences.nlp import pipeline_name
 
     return f"spacy:{pipeline_name()}"

@@ -3,7 +3,7 @@
 Wire copy scraped from news sites (dpa, AFP, Reuters, DW, Euronews and many CMSs) carries lines that
 a translation checker must not score and an editor must not publish. Each classifier looks at one
 line on its own (``classify_line``); duplicates and captions need the lines around it and are
-decided in ``mtqa.text.segment``. A classifier returns a short human reason, or ``None``.
+decided in ``mtqa.text.sentences.segment``. A classifier returns a short human reason, or ``None``.
 """
 
 from __future__ import annotations
