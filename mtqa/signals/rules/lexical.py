@@ -7,7 +7,8 @@ import re
 
 from wordfreq import zipf_frequency
 
-from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
+from mtqa.signals.rules.characters import mojibake_runs
 
 # German words English has borrowed; frequent enough in German to look untranslated otherwise.
 ALLOWED = {
@@ -95,8 +96,27 @@ def _quoted(tok) -> bool:
     return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
 
 
-def untranslated(tokens, entity_of) -> list[Finding]:
-    """Findings for candidate tokens; ``entity_of(token)`` gives the token's entity label or ''.
+@detector("untranslated", severity="major", reads="article", title="A word left untranslated",
+          help="The word is far more frequent in German (or another European language) than in English and "
+               "is no name the article gives away; or English words are run together as a German compound "
+               "(\"Fakenews\"). Translate it.")
+def untranslated(view: SentenceView) -> list[Hit]:
+    """German-looking words that are no name: not a person or place by NER (run only here, on the
+    few sentences with a candidate, on a copy of the parse), not a name the article gives away,
+    and not a fragment next to garbled characters ("Osnabr" in "Osnabr├╝cker")."""
+    tokens = candidates(view.doc)
+    if not tokens:
+        return []
+    doc = view.entities(view.doc.copy()) if view.entities else view.doc
+    hits = _untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)
+    if view.article is not None:
+        hits = [h for h in hits if not view.article.is_name(view.text[h.start:h.end], view.text, h.start)]
+    moji = mojibake_runs(view.text) if hits else []
+    return [h for h in hits if not any(h.start <= m.end and m.start <= h.end for m in moji)]
+
+
+def _untranslated(tokens, entity_of) -> list[Hit]:
+    """Hits for candidate tokens; ``entity_of(token)`` gives the token's entity label or ''.
 
     A person's or place's name keeps its spelling; an organisation-tagged word may still be English
     words run together ("Fakenews"), which the parser often mistakes for a name.
@@ -110,10 +130,8 @@ def untranslated(tokens, entity_of) -> list[Finding]:
         start, end = tok.idx, tok.idx + len(tok.text)
         if compound:
             compound = compound.capitalize() if tok.i == 0 else compound
-            out.append(Finding("untranslated", f"{tok.text!r} is a German-style compound; in English: {compound!r}",
-                               "major", start, end, compound))
+            out.append(Hit(f"{tok.text!r} is a German-style compound; in English: {compound!r}", start, end, compound))
         else:
             language = foreign_lean(tok.text)[1] if not _GERMAN_LETTERS.search(tok.text) else "German"
-            out.append(Finding("untranslated", f"{tok.text!r} looks like an untranslated {language} word",
-                               "major", start, end))
+            out.append(Hit(f"{tok.text!r} looks like an untranslated {language} word", start, end))
     return out
