@@ -1,8 +1,9 @@
 """Every flag code mtqa can emit has help text for reports (SARIF rule help, HTML tooltips).
 
 The codes are read from the source itself: every ``Finding(...)`` and ``Flag(...)`` built anywhere
-in the package, plus the metric rules the signals and the built-in profile declare. A new detector
-that forgets its help entry fails here, not silently in a report.
+in the package, every detector the rules catalogue declares, plus the metric rules the signals and
+the built-in profile declare. A flag whose code has no help fails here, not silently in a report
+(a detector cannot even be declared without help: tests/signals/test_catalogue.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import mtqa
 from mtqa.report.common import RULE_HELP, rule_help
 from mtqa.scoring.profile import Profile
 from mtqa.signals.registry import default_metrics, flag_help
+from mtqa.signals.rules.catalogue import CATALOGUE
 
 PACKAGE = Path(mtqa.__file__).resolve().parent
-# Where a flag is built from a code chosen elsewhere: a Finding turned into a Flag, a merged
-# Finding that keeps its code, a metric rule's code (enumerated from the rules below).
-PASS_THROUGH = {"self.code", "prev.code", "rule.code"}
+# Where a flag is built from a code chosen elsewhere: a Finding turned into a Flag, a detector's
+# hit given its declared code (the catalogue, enumerated below), a metric rule's code (likewise).
+PASS_THROUGH = {"self.code", "d.code", "rule.code"}
 
 
 def _code_argument(call: ast.Call) -> ast.expr | None:
@@ -43,7 +45,7 @@ def emitted_codes() -> tuple[set[str], list[str]]:
                 codes.add(arg.value)
             elif arg is not None and ast.unparse(arg) not in PASS_THROUGH:
                 unknown.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {ast.unparse(arg)}")
-    codes |= {rule.code for rule in (*default_metrics(), *Profile().metrics)}
+    codes |= {rule.code for rule in (*default_metrics(), *Profile().metrics)} | set(CATALOGUE.codes())
     return codes, unknown
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.signals.rules import RulesSignal, prose
+from mtqa.signals.rules import RulesSignal
 from mtqa.signals.rules.article import Article, people, quote_masks
+from mtqa.signals.rules.catalogue import CATALOGUE, SentenceView
 from mtqa.types import Sentence
 
 
@@ -32,7 +33,8 @@ def test_first_and_second_person_outside_quotes(rules):
                 "“We will not give up,” the mayor said.",
                 "Why should you wait so long?",
                 "The group United We Stand held a rally in the square.")
-    assert ("pronoun-person", "major") in got[0] and ("pronoun-person", "major") in got[1]
+    person = ("pronoun-person", CATALOGUE["pronoun-person"].severity)
+    assert person in got[0] and person in got[1]
     assert all(c != "pronoun-person" for flags in got[2:] for c, _ in flags)
 
 
@@ -68,12 +70,16 @@ def test_untranslated_skips_names_the_article_gives_away(rules):
     assert "untranslated" not in got[2]
 
 
+def fused_words(text: str):
+    return CATALOGUE.findings(SentenceView(text), ["fused-words"])
+
+
 def test_fused_words():
-    found = {f.code: f for f in prose.fused_words("The minister launchesThe new plan and was assuredthat it works.")}
-    assert found["fused-words"].severity in ("major", "minor")  # severity: measured precision (README)
-    assert [f.suggestion for f in prose.fused_words("The minister launchesThe new plan.")] == ["launches The"]
-    assert prose.fused_words("bInterior ministers met in Rome.")[0].suggestion == "Interior"
-    assert prose.fused_words("The site Example.com reported it, and McDonald opened a shop.") == []
+    found = {f.code: f for f in fused_words("The minister launchesThe new plan and was assuredthat it works.")}
+    assert found["fused-words"].severity == CATALOGUE["fused-words"].severity
+    assert [f.suggestion for f in fused_words("The minister launchesThe new plan.")] == ["launches The"]
+    assert fused_words("bInterior ministers met in Rome.")[0].suggestion == "Interior"
+    assert fused_words("The site Example.com reported it, and McDonald opened a shop.") == []
 
 
 def test_lost_preposition_after_verbs_of_saying(rules):
@@ -90,9 +96,10 @@ def test_reporting_inversion_has_a_subject(rules):
     assert all("no-subject" not in g for g in got)
 
 
-def test_demonstrative_person_is_major(rules):
-    assert ("demonstrative-person", "major") in check(rules, "The ministry was asked. However, this has not yet responded.")[0] \
-        or ("demonstrative-person", "major") in check(rules, "However, this has not yet responded.")[0]
+def test_demonstrative_person_carries_its_catalogue_severity(rules):
+    flag = ("demonstrative-person", CATALOGUE["demonstrative-person"].severity)
+    assert flag in check(rules, "The ministry was asked. However, this has not yet responded.")[0] \
+        or flag in check(rules, "However, this has not yet responded.")[0]
 
 
 def test_small_shape_rules(rules):
@@ -100,8 +107,14 @@ def test_small_shape_rules(rules):
                 "The agreement is Hardly possible before the summer.",
                 "To include the new rules and more staff for the schools.",
                 "The talks went on until midnight.")
-    assert "foreign-punctuation" in got[0] and "casing" in got[1] and "no-verb" in got[2]
-    assert not got[3] & {"foreign-punctuation", "casing", "no-verb"}
+    assert "foreign-punctuation" in got[0] and "casing" in got[1] and "infinitive-fragment" in got[2]
+    assert not got[3] & {"foreign-punctuation", "casing", "infinitive-fragment"}
+
+
+def test_that_clause_without_subject(rules):
+    got = codes(rules, "She announced that for the next term will not run again.",
+                "She announced that she will not run again for the next term.")
+    assert "subjectless-that-clause" in got[0] and "subjectless-that-clause" not in got[1]
 
 
 def test_passive_of_a_verb_without_object(rules):

@@ -4,10 +4,38 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.signals.rules import typography
-from mtqa.signals.rules.characters import foreign_script, invisible_controls, mojibake
-from mtqa.signals.rules.repetition import repeated_words
-from mtqa.signals.rules.typography import german_typography, unbalanced
+from mtqa.signals.rules.catalogue import CATALOGUE, SentenceView
+
+GERMAN = ("german-quote", "german-number", "german-date", "german-abbreviation", "german-currency")
+
+
+def run(text, *codes):
+    """The catalogue's findings of ``codes`` on ``text`` (these detectors read the text only)."""
+    return sorted(CATALOGUE.findings(SentenceView(text), codes), key=lambda f: (f.start, f.end, f.code))
+
+
+def mojibake(text):
+    return run(text, "mojibake")
+
+
+def invisible_controls(text):
+    return run(text, "control-character")
+
+
+def foreign_script(text):
+    return run(text, "foreign-script")
+
+
+def german_typography(text):
+    return run(text, *GERMAN)
+
+
+def unbalanced(text):
+    return run(text, "unbalanced-bracket", "unbalanced-quote")
+
+
+def repeated_words(text):
+    return run(text, "repeated-words")
 
 
 def spans(text, findings):
@@ -22,7 +50,7 @@ def spans(text, findings):
 def test_mojibake_is_flagged_with_its_repair(text, bad, fixed):
     found = mojibake(text)
     assert spans(text, found) == [("mojibake", bad)]
-    assert found[0].suggestion == fixed and found[0].severity == "major"
+    assert found[0].suggestion == fixed and found[0].severity == CATALOGUE["mojibake"].severity
 
 
 def test_correct_accents_are_not_mojibake():
@@ -64,10 +92,9 @@ def test_english_formats_are_not_german(text):
     assert german_typography(text) == []
 
 
-def test_unbalanced_brackets_are_minor_and_lone_quotes_info():
+def test_unbalanced_brackets_are_flagged_and_lone_quotes_info():
     text = "The party (founded in 1990 won."
-    assert [(f.code, f.severity, text[f.start:f.end]) for f in unbalanced(text)] == [
-        ("unbalanced-bracket", "minor", "(")]
+    assert [(f.code, text[f.start:f.end]) for f in unbalanced(text)] == [("unbalanced-bracket", "(")]
     quote = "He said: “We will win."
     assert [(f.code, f.severity) for f in unbalanced(quote)] == [("unbalanced-quote", "info")]
     assert unbalanced("He called it „a farce“ (twice).") == []
@@ -94,22 +121,22 @@ def test_legitimate_doubles_are_not_repeats(text):
     ("Did the vote pass ?", 1),
 ])
 def test_tokenized_spacing_is_flagged_with_the_space_as_span(text, count):
-    found = typography.spacing(text)
+    found = run(text, "spacing")
     assert len(found) == count
     assert all(text[f.start:f.end].isspace() and f.suggestion == "" for f in found)
 
 
 @pytest.mark.parametrize("text", ["Prices rose 5 % in May.", "Wait ... what happened?", "It is 5 p.m. in Berlin."])
 def test_ordinary_spacing_is_not_flagged(text):
-    assert typography.spacing(text) == []
+    assert run(text, "spacing") == []
 
 
 @pytest.mark.parametrize("text, first", [("the ministry said on Monday.", "the"), ("“the talks failed,” he said.", "the")])
 def test_lowercase_sentence_start_is_flagged(text, first):
-    (found,) = typography.lowercase_start(text)
+    (found,) = run(text, "lowercase-start")
     assert text[found.start:found.end] == first[0] and found.suggestion == first[0].upper()
 
 
 @pytest.mark.parametrize("text", ["iPhone sales fell in May.", "The ministry said so.", "eBay shares rose.", "42 people died."])
 def test_capitalised_or_brand_starts_are_not_flagged(text):
-    assert typography.lowercase_start(text) == []
+    assert run(text, "lowercase-start") == []

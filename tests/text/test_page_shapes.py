@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from mtqa.text.sentences.segment import segment
-
 from mtqa.types import Document
 
 JUNK = {"credit", "caption", "byline", "teaser", "signoff", "boilerplate", "duplicate"}

@@ -80,12 +80,39 @@ class Article:
         self.text = "\n".join(texts)
         self.people = people(texts)
         self.quotes = quote_masks(texts)
+        self.named = [self._named(text) for text in self.texts]
+        self.main = self._main_people()
         self._capitalised = Counter(re.findall(rf"\b{_CAP}", self.text))
         self._lower = Counter(re.findall(r"\b[a-zäöüß][\w-]+", self.text))
 
     def names_person(self, word: str) -> bool:
         """A person the article names ("Chancellor Olaf Scholz" makes "Scholz" one everywhere)."""
         return word in self.people or _possessive_stripped(word) in self.people
+
+    def _named(self, text: str) -> dict[str, str]:
+        """The people a sentence names, with their gender."""
+        out = {}
+        for word in re.findall(r"\b[A-ZÄÖÜ][\w-]+", text):
+            gender = self.people.get(word)
+            if gender in ("m", "f"):
+                out[word] = gender
+        return out
+
+    def _main_people(self) -> dict[str, str]:
+        """The article's most-mentioned person(s)."""
+        counts: Counter[str] = Counter()
+        genders: dict[str, str] = {}
+        for named in self.named:
+            counts.update(named.keys())
+            genders.update(named)
+        top = max(counts.values(), default=0)
+        return {name: genders[name] for name, n in counts.items() if n == top}
+
+    def context(self, index: int) -> dict[str, str]:
+        """The people in view at sentence ``index``: the main person(s), those the previous
+        sentence and this one name (the nearer mention wins)."""
+        previous = self.named[index - 1] if index > 0 else {}
+        return {**self.main, **previous, **self.named[index]}
 
     def is_name(self, word: str, sentence: str, start: int) -> bool:
         """Evidence that a capitalised word inside a sentence is a name, not an untranslated noun:

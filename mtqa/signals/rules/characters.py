@@ -1,11 +1,13 @@
-"""Character-level damage a feed passes along: mojibake, invisible controls, foreign scripts."""
+"""Character-level damage a feed passes along: mojibake, invisible controls, foreign scripts.
+
+These read the raw text only, so they also run on titles, captions and credits."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
 from mtqa.text.encoding import fix_windows_mojibake, redecode_dos
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -16,9 +18,16 @@ _LATIN_SCRIPTS = ("LATIN", "GREEK")  # Greek letters are symbols in English copy
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def mojibake(text: str) -> list[Finding]:
+@detector("mojibake", severity="major", reads="text", title="Garbled characters from a wrong encoding",
+          help="UTF-8 text was decoded with the wrong code page (\"donâ€™t\", \"Ã¼\", \"├╝\"). The suggestion "
+               "is the repaired text; `mtqa strip --fix-encoding` repairs a whole file.")
+def mojibake(view: SentenceView) -> list[Hit]:
     """Each run of characters that is UTF-8 decoded with the wrong code page, with its repair."""
-    out: list[Finding] = []
+    return mojibake_runs(view.text)
+
+
+def mojibake_runs(text: str) -> list[Hit]:
+    out: list[Hit] = []
     for m in _NON_ASCII_RUN.finditer(text):
         run = m.group()
         # Repair with a little context: ftfy judges a sequence by its neighbours.
@@ -29,17 +38,19 @@ def mojibake(text: str) -> list[Finding]:
         if repaired is None and _BOX_DRAWING.search(run):
             repaired = redecode_dos(run)
         if repaired is not None and repaired != run:
-            out.append(Finding("mojibake", f"garbled characters {run!r} (wrong encoding); read {repaired!r}",
-                               "major", m.start(), m.end(), repaired))
+            out.append(Hit(f"garbled characters {run!r} (wrong encoding); read {repaired!r}",
+                           m.start(), m.end(), repaired))
     return out
 
 
-def invisible_controls(text: str) -> list[Finding]:
+@detector("control-character", severity="minor", reads="text", title="Invisible control character",
+          help="A zero-width, bidirectional or C0 control character is in the text; it can hide or reorder "
+               "words. Delete it.")
+def invisible_controls(view: SentenceView) -> list[Hit]:
     out = []
-    for m in _INVISIBLE.finditer(text):
+    for m in _INVISIBLE.finditer(view.text):
         name = unicodedata.name(m.group(), f"U+{ord(m.group()):04X}")
-        out.append(Finding("control-character", f"invisible character {name} in the text; remove it",
-                           "minor", m.start(), m.end(), ""))
+        out.append(Hit(f"invisible character {name} in the text; remove it", m.start(), m.end(), ""))
     return out
 
 
@@ -48,26 +59,28 @@ def _script(ch: str) -> str:
     return name.split(" ")[0] if name else ""
 
 
-def foreign_script(text: str) -> list[Finding]:
+@detector("foreign-script", severity="minor", reads="text", title="Words in a non-Latin script",
+          help="Part of the sentence is in another script (CJK, Cyrillic, …): code-mixed machine "
+               "translation left it untranslated.")
+def foreign_script(view: SentenceView) -> list[Hit]:
     """Words written in a non-Latin script (code-mixed MT output: "the 受影响 pets")."""
+    text = view.text
     out = []
     for m in _WORD.finditer(text):
         letters = [c for c in m.group() if c.isalpha()]
         if letters and not any(_script(c) in _LATIN_SCRIPTS for c in letters):
-            out.append(Finding("foreign-script", f"{m.group()!r} is not in the Latin alphabet: an untranslated word",
-                               "minor", m.start(), m.end()))
+            out.append(Hit(f"{m.group()!r} is not in the Latin alphabet: an untranslated word", m.start(), m.end()))
     return _merge_adjacent(out, text)
 
 
-def _merge_adjacent(found: list[Finding], text: str) -> list[Finding]:
-    """One finding per run of foreign words separated only by spaces."""
-    merged: list[Finding] = []
+def _merge_adjacent(found: list[Hit], text: str) -> list[Hit]:
+    """One hit per run of foreign words separated only by spaces."""
+    merged: list[Hit] = []
     for f in found:
         if merged and not text[merged[-1].end:f.start].strip():
             prev = merged[-1]
             span = text[prev.start:f.end]
-            merged[-1] = Finding(prev.code, f"{span!r} is not in the Latin alphabet: an untranslated phrase",
-                                 prev.severity, prev.start, f.end)
+            merged[-1] = Hit(f"{span!r} is not in the Latin alphabet: an untranslated phrase", prev.start, f.end)
         else:
             merged.append(f)
     return merged

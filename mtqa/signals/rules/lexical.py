@@ -7,7 +7,8 @@ import re
 
 from wordfreq import zipf_frequency
 
-from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
+from mtqa.signals.rules.characters import mojibake_runs
 
 # German words English has borrowed; frequent enough in German to look untranslated otherwise.
 ALLOWED = {
@@ -136,8 +137,32 @@ def _quoted(tok) -> bool:
     return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
 
 
-def untranslated(tokens, entity_of, is_name=lambda tok: False, is_person=lambda tok: False) -> list[Finding]:
-    """Findings for candidate tokens; ``entity_of(token)`` gives the token's entity label or '',
+@detector("untranslated", severity="major", reads="article", title="A word left untranslated",
+          help="A lower-case word far more frequent in German (or another European language) than in English, "
+               "or a capitalised one that German words around it, a German noun ending or its German-only use "
+               "show to be no name; or English words run together as a German compound (\"Fakenews\"). "
+               "Names the parser or the article marks keep their spelling. Translate it.")
+def untranslated(view: SentenceView) -> list[Hit]:
+    """German-looking words that are no name: not a person or place by NER (run only here, on the
+    few sentences with a candidate, on a copy of the parse), not a name the article gives away,
+    and not a fragment next to garbled characters ("Osnabr" in "Osnabr├╝cker")."""
+    tokens = candidates(view.doc)
+    if not tokens:
+        return []
+    doc = view.entities(view.doc.copy()) if view.entities else view.doc
+    article = view.article
+    if article is None:
+        hits = _untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)
+    else:
+        hits = _untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_,
+                             lambda t: article.is_name(t.text, view.text, t.idx),
+                             lambda t: article.names_person(t.text))
+    moji = mojibake_runs(view.text) if hits else []
+    return [h for h in hits if not any(h.start <= m.end and m.start <= h.end for m in moji)]
+
+
+def _untranslated(tokens, entity_of, is_name=lambda tok: False, is_person=lambda tok: False) -> list[Hit]:
+    """Hits for candidate tokens; ``entity_of(token)`` gives the token's entity label or '',
     ``is_name(token)`` whether the article's evidence makes it a name (a title before it, a run of
     capitals...), ``is_person(token)`` whether it is a person the article names.
 
@@ -162,10 +187,8 @@ def untranslated(tokens, entity_of, is_name=lambda tok: False, is_person=lambda 
         start, end = tok.idx, tok.idx + len(tok.text)
         if compound:
             compound = compound.capitalize() if tok.i == 0 else compound
-            out.append(Finding("untranslated", f"{tok.text!r} is a German-style compound; in English: {compound!r}",
-                               "major", start, end, compound))
+            out.append(Hit(f"{tok.text!r} is a German-style compound; in English: {compound!r}", start, end, compound))
         else:
             language = foreign_lean(tok.text)[1] if not _GERMAN_LETTERS.search(tok.text) else "German"
-            out.append(Finding("untranslated", f"{tok.text!r} looks like an untranslated {language} word",
-                               "major", start, end))
+            out.append(Hit(f"{tok.text!r} looks like an untranslated {language} word", start, end))
     return out

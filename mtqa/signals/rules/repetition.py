@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 # Doubled words English allows ("he had had", "that that is").
@@ -12,11 +12,14 @@ _LEGIT_DOUBLES = {"had", "that", "is", "do", "bye", "very", "so", "no", "ha", "k
 MAX_PHRASE = 4
 
 
-def repeated_words(text: str) -> list[Finding]:
+@detector("repeated-words", severity="major", reads="text", title="Words repeated",
+          help="A word or phrase appears twice in a row (\"the the\", \"in the in the\"). Keep one copy.")
+def repeated_words(view: SentenceView) -> list[Hit]:
     """Adjacent copies of a 1–4 word sequence, separated only by spaces."""
+    text = view.text
     tokens = list(_TOKEN.finditer(text))
     words = [t.group().lower() for t in tokens]
-    out: list[Finding] = []
+    out: list[Hit] = []
     i = 0
     while i < len(tokens):
         hit = None
@@ -38,7 +41,6 @@ def repeated_words(text: str) -> list[Finding]:
             copies += 1
         start, end = tokens[i].start(), tokens[i + copies * hit - 1].end()
         phrase = text[start:tokens[i + hit - 1].end()]
-        out.append(Finding("repeated-words", f"{phrase!r} is repeated {copies} times in a row", "major",
-                           start, end, phrase))
+        out.append(Hit(f"{phrase!r} is repeated {copies} times in a row", start, end, phrase))
         i += copies * hit
     return out

@@ -1,13 +1,13 @@
 """Grammar damage visible in a spaCy parse: lost objects, missing verbs/subjects, "this" for a person.
 
-Each function takes a parsed sentence (``spacy.tokens.Doc`` of the sentence text, so token offsets
-are sentence-relative) and returns findings. They are deliberately narrow: a parser is wrong now and
+Each detector reads the sentence's parse (``view.doc``, a ``spacy.tokens.Doc`` of the sentence
+text, so token offsets are sentence-relative) and returns hits. They are deliberately narrow: a parser is wrong now and
 then, so each rule asks for a pattern that fluent English rarely produces.
 """
 
 from __future__ import annotations
 
-from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
 from mtqa.text.dateline import dateline_end
 
 _CLAUSE_BREAK = {",", ";", ":", "(", ")", "–", "—"}
@@ -48,7 +48,11 @@ _OBJECT_VERB_FORMS = {form: lemma for lemma in _OBJECT_VERBS for form in _regula
 _OBJECT_DEPS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "csubj", "advcl", "conj", "prt", "dative"}
 
 
-def dangling_preposition(doc) -> list[Finding]:
+@detector("dangling-preposition", severity="major", reads="parse",
+          title="A preposition or article with nothing after it",
+          help="A preposition or article stands right before a comma or the end of a clause (\"a report by, "
+               "there …\"): a word, often a name, was lost in translation. Restore it from the source.")
+def dangling_preposition(view: SentenceView) -> list[Hit]:
     """A preposition or article followed straight by a clause break: its object (often a name) is lost.
 
     English that has the same shape is left alone: a letter used as a label ("group a,", "(a),"), a
@@ -56,6 +60,7 @@ def dangling_preposition(doc) -> list[Finding]:
     introduces a quotation ("something like, “Well …”"), and one stranded at the end of a relative
     clause ("all the things people claim to be aware of, but").
     """
+    doc = view.doc
     out = []
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
@@ -69,9 +74,8 @@ def dangling_preposition(doc) -> list[Finding]:
                          and not _ends_relative_clause(tok))
         dangling_article = tok.lower_ in ("the", "a", "an") and not _letter_label(doc, tok)
         if dangling_prep or dangling_article:
-            out.append(Finding("dangling-preposition",
-                               f"{tok.text!r} has no object before {nxt.text!r}: a word (often a name) is missing",
-                               "major", tok.idx, tok.idx + len(tok.text)))
+            out.append(Hit(f"{tok.text!r} has no object before {nxt.text!r}: a word (often a name) is missing",
+                           tok.idx, tok.idx + len(tok.text)))
     return out
 
 
@@ -108,8 +112,12 @@ def _ends_relative_clause(tok) -> bool:
     return any(a.dep_ == "relcl" for a in tok.ancestors)
 
 
-def verbless_clause(doc) -> list[Finding]:
+@detector("verbless-clause", severity="minor", reads="parse", title="A clause has lost its verb",
+          help="A whether/if/that clause is headed by a noun, or two subjects share one verb: the verb of a "
+               "clause was lost and its meaning with it. Rewrite the clause from the source.")
+def verbless_clause(view: SentenceView) -> list[Hit]:
     """A whether/if/that clause whose head is a noun: the clause has lost its verb."""
+    doc = view.doc
     out = []
     for tok in doc:
         if tok.dep_ != "mark" or tok.lower_ not in ("whether", "if", "that"):
@@ -117,9 +125,7 @@ def verbless_clause(doc) -> list[Finding]:
         head = tok.head
         if head.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and head.i > tok.i:
             end = max(t.idx + len(t.text) for t in head.subtree if not t.is_punct)
-            out.append(Finding("verbless-clause",
-                               f"the {tok.lower_!r} clause has no verb of its own: its meaning is lost",
-                               "minor", tok.idx, end))
+            out.append(Hit(f"the {tok.lower_!r} clause has no verb of its own: its meaning is lost", tok.idx, end))
     for verb in doc:
         # Two subjects on one verb: the parser has glued a clause that lost its verb onto the next.
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP")]
@@ -131,28 +137,30 @@ def verbless_clause(doc) -> list[Finding]:
         clause_between = any(t.dep_ in ("acl", "relcl") for t in between)
         if len(subjects) >= 2 and not out and not apposition and not clause_between \
                 and not any(t.is_punct for t in between):
-            out.append(Finding("verbless-clause",
-                               f"{subjects[0].text!r} and {subjects[1].text!r} share the verb {verb.text!r}: "
-                               "a verb is missing", "minor", subjects[0].idx, verb.idx + len(verb.text)))
+            out.append(Hit(f"{subjects[0].text!r} and {subjects[1].text!r} share the verb {verb.text!r}: "
+                           "a verb is missing", subjects[0].idx, verb.idx + len(verb.text)))
     return out
 
 
-def missing_finite_verb(doc) -> list[Finding]:
+@detector("no-verb", severity="minor", reads="parse", prose_only=True, title="Sentence without a verb",
+          help="A body sentence of six words or more has no finite verb, or its main clause is a bare noun: "
+               "a verb was lost or the sentence was cut.")
+def missing_finite_verb(view: SentenceView) -> list[Hit]:
     """A sentence of six or more words whose main clause has no verb (a verb may remain in a
     subordinate clause: "A comparison by X that the results matched.")."""
+    doc = view.doc
     words = [t for t in doc if not t.is_punct]
     if len(words) < 6:
         return []
     skip = dateline_end(doc.text)  # "BERLIN (dpa) – …": the dateline is no clause of its own
     tokens = [t for t in doc if t.idx >= skip]
     if not any(_is_finite(t) or (t.dep_ == "ROOT" and t.tag_ == "VB") for t in tokens):  # imperatives count
-        return [Finding("no-verb", "the sentence has no finite verb", "minor", 0, len(doc.text.rstrip()))]
+        return [Hit("the sentence has no finite verb", 0, len(doc.text.rstrip()))]
     for root in (t for t in tokens if t.dep_ == "ROOT"):
         if root.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and not any(
                 c.dep_ in ("conj", "parataxis", "appos", "ccomp", "cop") and _is_finite(c) for c in root.children) \
                 and not _cut_at_ordinal(root) and not _introduces_quoted_clause(root):
-            return [Finding("no-verb", f"the main clause around {root.text!r} has no verb", "minor",
-                            root.idx, root.idx + len(root.text))]
+            return [Hit(f"the main clause around {root.text!r} has no verb", root.idx, root.idx + len(root.text))]
     return []
 
 
@@ -199,8 +207,11 @@ def reporting_inversion(doc) -> bool:
     return False
 
 
-def missing_subject(doc) -> list[Finding]:
+@detector("no-subject", severity="minor", reads="parse", prose_only=True, title="Verb without a subject",
+          help="A finite main verb (\"Was arrested in …\") has no subject: the subject was lost in translation.")
+def missing_subject(view: SentenceView) -> list[Hit]:
     """A finite main verb (not imperative) without any subject; not in a reporting inversion."""
+    doc = view.doc
     out = []
     if reporting_inversion(doc):
         return out
@@ -211,43 +222,49 @@ def missing_subject(doc) -> list[Finding]:
         if deps & _SUBJECT_DEPS:
             continue
         if tok.tag_ in ("VBD", "VBZ") and "aux" not in deps and "auxpass" not in deps:
-            out.append(Finding("no-subject", f"{tok.text!r} has no subject", "minor",
-                               tok.idx, tok.idx + len(tok.text)))
+            out.append(Hit(f"{tok.text!r} has no subject", tok.idx, tok.idx + len(tok.text)))
         else:
             # "Was arrested …": past or third-person auxiliary, so not an imperative.
             aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ")]
             if aux:
-                out.append(Finding("no-subject", f"{aux[0].text!r} … {tok.text!r} has no subject", "minor",
-                                   aux[0].idx, tok.idx + len(tok.text)))
+                out.append(Hit(f"{aux[0].text!r} … {tok.text!r} has no subject", aux[0].idx, tok.idx + len(tok.text)))
     return out
 
 
-def demonstrative_person(doc) -> list[Finding]:
+@detector("demonstrative-person", severity="major", reads="parse", title="'this'/'that' standing for a person",
+          help="German 'dieser'/'diese' (this one = he/she) was translated literally: \"However, this has "
+               "not yet responded.\" Name the person or use he/she.")
+def demonstrative_person(view: SentenceView) -> list[Hit]:
     """``this``/``that`` as the subject of a verb of speaking or deciding (German "dieser" = he/she)."""
+    doc = view.doc
     out = []
     for tok in doc:
         if (tok.lower_ in ("this", "that") and tok.tag_ == "DT" and tok.dep_ == "nsubj"
                 and tok.head.lower_ in _PERSON_VERBS):
             if any(c.dep_ in ("det", "amod", "compound") for c in tok.children):
                 continue
-            out.append(Finding("demonstrative-person",
-                               f"{tok.text!r} as the one who {tok.head.text} probably stands for a person "
-                               "(German 'dieser'); name them or use he/she", "major",
-                               tok.idx, tok.idx + len(tok.text)))
+            out.append(Hit(f"{tok.text!r} as the one who {tok.head.text} probably stands for a person "
+                           "(German 'dieser'); name them or use he/she", tok.idx, tok.idx + len(tok.text)))
     return out
 
 
-def object_pronoun_subject(doc) -> list[Finding]:
+@detector("pronoun-case", severity="minor", reads="parse", title="Object pronoun used as subject",
+          help="An object pronoun is the subject (\"Me don't know\"); use the subject form.")
+def object_pronoun_subject(view: SentenceView) -> list[Hit]:
     """"Me don't know": an object-case pronoun as the subject of a finite verb."""
-    return [Finding("pronoun-case", f"{t.text!r} is the subject here; the subject form is needed", "minor",
-                    t.idx, t.idx + len(t.text))
+    doc = view.doc
+    return [Hit(f"{t.text!r} is the subject here; the subject form is needed", t.idx, t.idx + len(t.text))
             for t in doc if t.text.lower() in _OBJECT_PRONOUNS and not t.text.isupper()  # "US" is a country
             and t.dep_ == "nsubj" and t.i < t.head.i
             and (_is_finite(t.head) or any(_is_finite(c) for c in t.head.children if c.dep_ == "aux"))]
 
 
-def missing_object(doc) -> list[Finding]:
+@detector("missing-object", severity="minor", reads="parse", title="A verb without its object",
+          help="A verb that needs an object (announce, reveal, provide, contain, …) stands without one: "
+               "\"agencies announced to the President in March\". What was announced is missing.")
+def missing_object(view: SentenceView) -> list[Hit]:
     """A finite, active verb that needs an object (announce, reveal, provide...) but has none."""
+    doc = view.doc
     out = []
     for tok in doc:
         if tok.lower_ not in _OBJECT_VERB_FORMS or tok.tag_ not in ("VBD", "VBZ", "VBP", "VBN", "VB"):
@@ -263,9 +280,8 @@ def missing_object(doc) -> list[Finding]:
             continue  # "as announced"
         if not any(c.dep_ in ("nsubj", "expl") for c in tok.children):
             continue  # questions and fragments: leave them to the other detectors
-        out.append(Finding("missing-object",
-                           f"{tok.text!r} has no object: what was {_past(tok.lower_)} is missing",
-                           "minor", tok.idx, tok.idx + len(tok.text)))
+        out.append(Hit(f"{tok.text!r} has no object: what was {_past(tok.lower_)} is missing",
+                       tok.idx, tok.idx + len(tok.text)))
     return out
 
 
@@ -274,15 +290,18 @@ def _past(form: str) -> str:
     return lemma + "d" if lemma.endswith("e") else lemma + "ed"
 
 
-def truncated(doc) -> list[Finding]:
+@detector("truncated", severity="minor", reads="parse", prose_only=True, title="Sentence breaks off",
+          help="The body sentence ends on an article, preposition, conjunction or comma without final "
+               "punctuation: the rest of it is missing.")
+def truncated(view: SentenceView) -> list[Hit]:
     """A sentence that stops on an article, preposition or conjunction, or on a comma."""
+    doc = view.doc
     toks = [t for t in doc if not t.is_space]
     if not toks or _last_char(toks) in _FINAL_PUNCT:
         return []
     last = toks[-1]
     if last.tag_ in _TRAILING_FUNCTION_TAGS or last.text in (",", "-", "–"):
-        return [Finding("truncated", f"the sentence breaks off after {last.text!r}", "minor",
-                        last.idx, last.idx + len(last.text))]
+        return [Hit(f"the sentence breaks off after {last.text!r}", last.idx, last.idx + len(last.text))]
     return []
 
 
@@ -293,7 +312,3 @@ def _last_char(toks) -> str:
 
 def _is_finite(tok) -> bool:
     return tok.tag_ in _FINITE_TAGS or "Fin" in tok.morph.get("VerbForm")
-
-
-DETECTORS = (dangling_preposition, verbless_clause, missing_finite_verb, missing_subject,
-             demonstrative_person, object_pronoun_subject, missing_object, truncated)

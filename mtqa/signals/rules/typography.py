@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mtqa.signals.rules.findings import Finding
+from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -26,46 +26,78 @@ _DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.]*\d)")
 _EURO_AFTER = re.compile(r"(?<![\w.,])(\d[\d.,]*)\s?€")
 
 
-def german_typography(text: str) -> list[Finding]:
-    out: list[Finding] = []
-    for m in _GERMAN_QUOTES.finditer(text):
-        out.append(Finding("german-quote", f"German opening quotation mark {m.group()!r}; use “ or \"",
-                           "minor", m.start(), m.end(), "“" if m.group() == "„" else "‘"))
-    for m in _GERMAN_GROUPING.finditer(text):
+@detector("german-quote", severity="minor", reads="text", title="German quotation marks",
+          help="„ … “ are German quotation marks; English uses “ … ” (or straight quotes).")
+def german_quote(view: SentenceView) -> list[Hit]:
+    return [Hit(f"German opening quotation mark {m.group()!r}; use “ or \"", m.start(), m.end(),
+                "“" if m.group() == "„" else "‘") for m in _GERMAN_QUOTES.finditer(view.text)]
+
+
+@detector("german-number", severity="minor", reads="text", title="Number in German format",
+          help="German writes 1.000,5 and \"3,5 percent\"; English writes 1,000.5 and 3.5 percent. The "
+               "suggestion is the English form.")
+def german_number(view: SentenceView) -> list[Hit]:
+    out = []
+    for m in _GERMAN_GROUPING.finditer(view.text):
         english = _english_number(m.group())
-        out.append(Finding("german-number", f"number {m.group()!r} in German format; in English: {english}",
-                           "minor", m.start(), m.end(), english))
-    for m in _DECIMAL_COMMA.finditer(text):
+        out.append(Hit(f"number {m.group()!r} in German format; in English: {english}", m.start(), m.end(), english))
+    for m in _DECIMAL_COMMA.finditer(view.text):
         english = m.group().replace(",", ".")
-        out.append(Finding("german-number", f"decimal comma in {m.group()!r}; in English: {english}",
-                           "minor", m.start(), m.end(), english))
-    for m in _DATE.finditer(text):
+        out.append(Hit(f"decimal comma in {m.group()!r}; in English: {english}", m.start(), m.end(), english))
+    return out
+
+
+@detector("german-date", severity="minor", reads="text", title="Date in German format",
+          help="24.11.2020 is a German date; write it out in English (November 24, 2020).")
+def german_date(view: SentenceView) -> list[Hit]:
+    out = []
+    for m in _DATE.finditer(view.text):
         day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
         if 1 <= day <= 31 and 1 <= month <= 12:
             english = f"{_MONTHS[month - 1]} {day}, {year}"
-            out.append(Finding("german-date", f"date {m.group()!r} in German format; in English: {english}",
-                               "minor", m.start(), m.end(), english))
-    for m in _ABBREV_RE.finditer(text):
-        english = _ABBREVIATIONS[m.group()]
-        out.append(Finding("german-abbreviation", f"German abbreviation {m.group()!r}; in English: {english!r}",
-                           "minor", m.start(), m.end(), english))
-    for m in _EURO_AFTER.finditer(text):
-        out.append(Finding("german-currency", f"euro sign after the amount in {m.group()!r}; in English: €{_english_number(m.group(1))}",
-                           "minor", m.start(), m.end(), f"€{_english_number(m.group(1))}"))
+            out.append(Hit(f"date {m.group()!r} in German format; in English: {english}", m.start(), m.end(), english))
     return out
+
+
+@detector("german-abbreviation", severity="minor", reads="text", title="German abbreviation",
+          help="Mio., Mrd., ca., z.B., bzw., usw. are German abbreviations left in the English text; the "
+               "suggestion is the English word.")
+def german_abbreviation(view: SentenceView) -> list[Hit]:
+    return [Hit(f"German abbreviation {m.group()!r}; in English: {_ABBREVIATIONS[m.group()]!r}", m.start(), m.end(),
+                _ABBREVIATIONS[m.group()]) for m in _ABBREV_RE.finditer(view.text)]
+
+
+@detector("german-currency", severity="minor", reads="text", title="Currency sign after the amount",
+          help="German writes \"5,00 €\"; English puts the sign first: €5.00.")
+def german_currency(view: SentenceView) -> list[Hit]:
+    return [Hit(f"euro sign after the amount in {m.group()!r}; in English: €{_english_number(m.group(1))}",
+                m.start(), m.end(), f"€{_english_number(m.group(1))}") for m in _EURO_AFTER.finditer(view.text)]
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 
 
-def unbalanced(text: str) -> list[Finding]:
-    """Brackets and curly quotes that do not pair up.
+@detector("unbalanced-bracket", severity="minor", reads="text", title="Bracket without partner",
+          help="An opening or closing bracket has no partner in the sentence: text may be missing.")
+def unbalanced_bracket(view: SentenceView) -> list[Hit]:
+    """A bracket left open or closed without an opening: text may be missing."""
+    return [hit for quote, hit in _unpaired_marks(view.text) if not quote]
 
-    A bracket left open is damage (minor). A lone curly quote is only ``info``: news quotes often
-    run over several sentences, so one sentence may legitimately hold only the opening mark.
-    """
-    out: list[Finding] = []
+
+@detector("unbalanced-quote", severity="info", reads="text", title="Quotation mark without partner",
+          help="A quotation mark has no partner in this sentence. Quotations often span sentences, so this "
+               "is information only.")
+def unbalanced_quote(view: SentenceView) -> list[Hit]:
+    """Only information: news quotes often run over several sentences, so one sentence may
+    legitimately hold only the opening mark."""
+    return [hit for quote, hit in _unpaired_marks(view.text) if quote]
+
+
+def _unpaired_marks(text: str) -> list[tuple[bool, Hit]]:
+    """(is a quotation mark, hit) for every bracket and curly quote that does not pair up; brackets
+    and curly quotes nest in one stack, so "(“)”" pairs neither."""
+    out: list[tuple[bool, Hit]] = []
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(_german_quotes_as_english(text)):
         if ch in _PAIRS:
@@ -78,9 +110,8 @@ def unbalanced(text: str) -> list[Finding]:
     out.extend(_unpaired(ch, i) for ch, i in stack)
     if text.count('"') % 2:
         i = text.rfind('"')
-        out.append(Finding("unbalanced-quote", "a straight quotation mark has no partner in this sentence",
-                           "info", i, i + 1))
-    return sorted(out, key=lambda f: f.start)
+        out.append((True, Hit("a straight quotation mark has no partner in this sentence", i, i + 1)))
+    return out
 
 
 def _german_quotes_as_english(text: str) -> str:
@@ -99,10 +130,10 @@ def _english_number(number: str) -> str:
     return number.replace(".", "\0").replace(",", ".").replace("\0", ",")
 
 
-def _unpaired(ch: str, i: int) -> Finding:
+def _unpaired(ch: str, i: int) -> tuple[bool, Hit]:
     if ch in "“”":
-        return Finding("unbalanced-quote", f"quotation mark {ch} has no partner in this sentence", "info", i, i + 1)
-    return Finding("unbalanced-bracket", f"bracket {ch} has no partner: text may be missing", "minor", i, i + 1)
+        return True, Hit(f"quotation mark {ch} has no partner in this sentence", i, i + 1)
+    return False, Hit(f"bracket {ch} has no partner: text may be missing", i, i + 1)
 
 
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w\"”’)\]])(\s+)(?=[,;:!?]|\.(?!\.)(?:\s|$)|\))")
@@ -110,24 +141,26 @@ _SPACE_AFTER_OPEN = re.compile(r"(?<=\()(\s+)(?=\w)")
 _FIRST_WORD = re.compile(r"^[\"'“‘«(\[]*([^\W\d_]+)")
 
 
-def spacing(text: str) -> list[Finding]:
+@detector("spacing", severity="minor", reads="text", title="Space before punctuation",
+          help="A space before , . ; : ! ? or inside brackets is tokenizer output left in the copy. Delete it.")
+def spacing(view: SentenceView) -> list[Hit]:
     """Tokenizer output left in the copy: "the report , however ." / "( dpa )"."""
-    out = []
-    for m in list(_SPACE_BEFORE_PUNCT.finditer(text)) + list(_SPACE_AFTER_OPEN.finditer(text)):
-        out.append(Finding("spacing", "space before punctuation (or inside brackets): tokenized text",
-                           "minor", m.start(1), m.end(1), ""))
-    return out
+    text = view.text
+    return [Hit("space before punctuation (or inside brackets): tokenized text", m.start(1), m.end(1), "")
+            for m in [*_SPACE_BEFORE_PUNCT.finditer(text), *_SPACE_AFTER_OPEN.finditer(text)]]
 
 
-def lowercase_start(text: str) -> list[Finding]:
+@detector("lowercase-start", severity="minor", reads="text", title="Sentence starts in lower case",
+          help="The sentence starts with a lowercase common word: a sentence break or the start of the "
+               "sentence may be wrong.")
+def lowercase_start(view: SentenceView) -> list[Hit]:
     """A sentence that begins with a lowercase common word ("the ministry said…")."""
     from wordfreq import zipf_frequency
 
-    m = _FIRST_WORD.match(text)
+    m = _FIRST_WORD.match(view.text)
     if not m:
         return []
     word = m.group(1)
     if not word.islower() or zipf_frequency(word, "en") < 3.0:
         return []  # "iPhone", "eBay", "de Gaulle" and rare words may start lowercase
-    return [Finding("lowercase-start", f"the sentence starts with lowercase {word!r}", "minor",
-                    m.start(1), m.start(1) + 1, word[0].upper())]
+    return [Hit(f"the sentence starts with lowercase {word!r}", m.start(1), m.start(1) + 1, word[0].upper())]
