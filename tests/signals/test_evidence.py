@@ -63,3 +63,9 @@ def test_the_severity_rule():
     assert severity_from_evidence(rows, catalogue) == {
         "precise": "major", "one-weak-dataset": "minor", "in-sample-only": "minor", "too-few-hits": "minor",
         "note": "info", "never-fires": "minor"}
+
+
+def test_declared_severities_follow_the_evidence():
+    earned = severity_from_evidence(evidence())
+    wrong = {d.code: (d.severity, earned[d.code]) for d in CATALOGUE if d.severity != earned[d.code]}
+    assert not wrong, f"declared vs earned by evidence.tsv (make evidence, then set the severity): {wrong}"

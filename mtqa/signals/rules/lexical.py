@@ -96,7 +96,7 @@ def _quoted(tok) -> bool:
     return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
 
 
-@detector("untranslated", severity="major", reads="article", title="A word left untranslated",
+@detector("untranslated", severity="minor", reads="article", title="A word left untranslated",
           help="The word is far more frequent in German (or another European language) than in English and "
                "is no name the article gives away; or English words are run together as a German compound "
                "(\"Fakenews\"). Translate it.")

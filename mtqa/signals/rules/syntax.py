@@ -47,7 +47,7 @@ _OBJECT_VERB_FORMS = {form: lemma for lemma in _OBJECT_VERBS for form in _regula
 _OBJECT_DEPS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "csubj", "advcl", "conj", "prt", "dative"}
 
 
-@detector("dangling-preposition", severity="major", reads="parse",
+@detector("dangling-preposition", severity="minor", reads="parse",
           title="A preposition or article with nothing after it",
           help="A preposition or article stands right before a comma or the end of a clause (\"a report by, "
                "there …\"): a word, often a name, was lost in translation. Restore it from the source.")
@@ -203,7 +203,7 @@ def missing_subject(view: SentenceView) -> list[Hit]:
     return out
 
 
-@detector("demonstrative-person", severity="major", reads="parse", title="'this'/'that' standing for a person",
+@detector("demonstrative-person", severity="minor", reads="parse", title="'this'/'that' standing for a person",
           help="German 'dieser'/'diese' (this one = he/she) was translated literally: \"However, this has "
                "not yet responded.\" Name the person or use he/she.")
 def demonstrative_person(view: SentenceView) -> list[Hit]:
