@@ -277,6 +277,33 @@ def truncated(view: SentenceView) -> list[Hit]:
     return []
 
 
+
+@detector("stranded-preposition", severity="minor", reads="parse", prose_only=True,
+          title="A sentence ends on a bare preposition",
+          help="The body sentence ends on a preposition with nothing after it but the full stop (\"talks "
+               "with.\", \"the head of.\"): page markup (a link, a name in its own element) split the sentence "
+               "and the preposition's object was lost. Restore the missing words.")
+def stranded_preposition(view: SentenceView) -> list[Hit]:
+    """A final "with." or "of.": a preposition with no object right before the final full stop.
+
+    English strands a preposition right after its verb ("nothing to worry about."), at the end of a
+    relative or wh-clause ("the house they lived in.", "what the money was for."); those are left
+    alone, as are questions.
+    """
+    toks = [t for t in view.doc if not t.is_space]
+    if len(toks) < 4 or toks[-1].text != ".":
+        return []
+    prep, head = toks[-2], toks[-2].head
+    if prep.tag_ != "IN" or prep.pos_ != "ADP" or any(c.dep_ in ("pobj", "pcomp") for c in prep.children) \
+            or _ends_relative_clause(prep):
+        return []
+    if head.pos_ in ("VERB", "AUX") and (head.i == prep.i - 1 or any(
+            t.tag_ in ("WP", "WDT", "WRB") and t.i < head.i for t in head.subtree)):
+        return []  # "lived in.", "what the money was for.": English strands it after its verb
+    return [Hit(f"the sentence ends on {prep.text!r} with nothing after it: words were lost",
+                prep.idx, prep.idx + len(prep.text))]
+
+
 def _last_char(toks) -> str:
     """The sentence's last character that is not whitespace (``doc.text`` would build the whole text)."""
     return next((t.text.rstrip()[-1] for t in reversed(toks) if t.text.strip()), "")
