@@ -10,7 +10,8 @@
                                              # mtqa/signals/rules/evidence.tsv and docs/detectors.md
                                              # (tools/evidence.py; make evidence)
 
-The detector table decides each detector's default severity (README, Detectors): on the labelled
+The detector table shows per flag code (and grammar's) how it fares (the severities themselves come
+from ``evidence`` and ``severity_from_evidence``, docs/detectors.md): on the labelled
 real pages (``../shared/dev/realworld`` by default), units flagged by each code that are garbled,
 ok or awkward; on MLQE-PE dev (``../shared/dev/mlqe-pe``, five X→English pairs, every sentence its
 own one-sentence article), the share of the sentences a code flags that humans judged bad (DA
