@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TINY := .tiny-models
 
-.PHONY: setup demo test test-slow lint bench bench-ngram bench-engines fit word-eval fuzz clean
+.PHONY: setup demo test test-slow lint bench bench-ngram bench-engines fit word-eval fuzz clean evidence
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ MLQE ?= ../shared/dev/mlqe-pe
 
 bench-ngram: setup
 	$(BIN)/python tools/bench_ngram.py --mlqe $(MLQE)
+
+# Each detector's precision per dataset (mtqa/signals/rules/evidence.tsv) and the detector table
+# (docs/detectors.md); the datasets live outside the repository (../shared/dev). Several minutes.
+evidence: setup
+	$(BIN)/python tools/devmeasure.py evidence
 
 # Refit the built-in profile (mtqa/scoring/default-profile.toml) on human judgements.
 fit: setup

@@ -46,7 +46,7 @@ class Config:
     profile: str | None = None  # path to a profile TOML; None: the built-in default profile
     lines: bool = False  # every non-empty input line is one sentence (no segmentation)
     # "paragraph": the rules read a sentence from its paragraph's parse (parsed once, in context;
-    # rules:2); "sentence": every sentence is parsed again on its own (rules:1's values).
+    # rules:3); "sentence": every sentence is parsed again on its own, as rules:1 did (rules:3-sentence).
     parse: str = "paragraph"
     offline: bool = True
     max_bytes: int = 20_000_000

@@ -5,8 +5,13 @@
     python tools/devmeasure.py detectors [REALWORLD_DIR] [MLQE_DIR] [--train]
                                              # hits and precision per flag code: real pages, MLQE-PE dev
                                              # (--train: MLQE-PE train only, for codes rare on dev)
+    python tools/devmeasure.py evidence [--docs-only] [--realworld DIR] [--realworld-b DIR] [--wmt DIR]
+                                        [--mlqe DIR] [--out TSV] [--docs MD]
+                                             # mtqa/signals/rules/evidence.tsv and docs/detectors.md
+                                             # (tools/evidence.py; make evidence)
 
-The detector table decides each detector's default severity (README, Detectors): on the labelled
+The detector table shows per flag code (and grammar's) how it fares (the severities themselves come
+from ``evidence`` and ``severity_from_evidence``, docs/detectors.md): on the labelled
 real pages (``../shared/dev/realworld`` by default), units flagged by each code that are garbled,
 ok or awkward; on MLQE-PE dev (``../shared/dev/mlqe-pe``, five X→English pairs, every sentence its
 own one-sentence article), the share of the sentences a code flags that humans judged bad (DA
@@ -241,7 +246,24 @@ def detectors_mlqe(folder: Path, split: str = "dev") -> None:
               f"{wilson(sum(bad_hter[i] for i in idx), k)}")
 
 
+def evidence(argv: list[str]) -> int:
+    import argparse
+
+    import evidence as ev
+
+    parser = argparse.ArgumentParser(prog="devmeasure.py evidence", description=ev.__doc__.split("\n\n")[2])
+    for name, default in (("realworld", ev.DEV / "realworld"), ("realworld-b", ev.DEV / "realworld-b"),
+                          ("wmt", ev.DEV / "wmt-mqm-zhen"), ("mlqe", ev.DEV / "mlqe-pe"),
+                          ("out", ev.EVIDENCE), ("docs", ev.DOCS)):
+        parser.add_argument(f"--{name}", type=Path, default=default)
+    parser.add_argument("--docs-only", action="store_true", help="only write the Markdown table from --out")
+    args = parser.parse_args(argv)
+    return ev.main({k: v for k, v in vars(args).items() if k != "docs_only"}, docs_only=args.docs_only)
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["evidence"]:
+        return evidence(argv[1:])
     if argv[:1] == ["build-table"]:
         build_table()
         return 0
@@ -255,7 +277,8 @@ def main(argv: list[str]) -> int:
         detectors_mlqe(mlqe, split)
         return 0
     if argv[:1] not in (["measure"], []):
-        print("usage: python tools/devmeasure.py [build-table|measure|detectors [REALWORLD MLQE] [--train]]", file=sys.stderr)
+        print("usage: python tools/devmeasure.py [build-table|measure|detectors [REALWORLD MLQE] [--train]|evidence]",
+              file=sys.stderr)
         return 2
     signal = RulesSignal()
     measure_seed(signal)

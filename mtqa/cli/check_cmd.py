@@ -55,7 +55,7 @@ BeamOpt = typer.Option(None, "--beam", help="Beam size for back-translation (1 =
 ShortlistOpt = typer.Option(None, "--shortlist", help="Translation passes choose only among the pieces of the N most "
                             "frequent target-language words (faster on ct2; changes outputs; in the signature). 0: off.")
 ParseOpt = typer.Option(None, "--parse", help="How the rules read an article's sentence: paragraph (default: its "
-                        "paragraph's parse, made once; rules:2) or sentence (parsed again on its own: rules:1's values).")
+                        "paragraph's parse, made once; rules:3) or sentence (parsed again on its own, as rules:1 did: rules:3-sentence).")
 BatchOpt = typer.Option(None, "--batch-size", help="Sentences per model batch (does not change scores).")
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")

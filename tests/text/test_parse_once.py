@@ -8,7 +8,7 @@ from conftest import DATA
 
 from mtqa.config import Config
 from mtqa.pipeline import Checker
-from mtqa.signals.rules import RulesSignal
+from mtqa.signals.rules import VERSION, RulesSignal
 from mtqa.text.sentences.segment import parse_runs, segment, segment_parsed
 from mtqa.types import Document
 
@@ -92,17 +92,17 @@ def test_whitespace_between_sentences_does_not_cost_the_copy():
     assert set(parses) == {(s.start, s.end) for s in sentences}
 
 
-def test_parse_sentence_reads_every_sentence_alone_and_signs_rules_1(seed_path):
+def test_parse_sentence_reads_every_sentence_alone_and_signs_it(seed_path):
     """``--parse sentence``: no paragraph parse is reused, as before one parse per paragraph existed."""
     document = Document("seed", str(seed_path), seed_path.read_text("utf-8"))
     checker = Checker(Config(signals=("rules",), parse="sentence"))
     report = checker.check_document(document)
-    assert "|rules:1|" in report.signature and "|rules:2|" not in report.signature
+    assert f"|rules:{VERSION}-sentence|" in report.signature and f"|rules:{VERSION}|" not in report.signature
     prose = [s.sentence for s in report.sentences if s.sentence.is_prose]
     alone = RulesSignal().score(prose)  # no parses given: each sentence parsed on its own
     assert [s.signals["rules"] for s in report.sentences if s.sentence.is_prose] == alone
     default = Checker(Config(signals=("rules",))).check_document(document)
-    assert "|rules:2|" in default.signature
+    assert f"|rules:{VERSION}|" in default.signature
     assert [s.signals["rules"] for s in default.sentences if s.sentence.is_prose] != alone  # context counts
 
 

@@ -29,8 +29,12 @@ BATCH_SIZE = 128
 PIPE_DISABLED = ("lemmatizer", "ner")  # NER runs later, on the few sentences with a foreign-looking word
 HEADLINE_RISK = 0.5  # headlines are telegraphic by design: their odd syntax counts half
 
+# 3: severities from evidence.tsv (severity_from_evidence) and the codes split in the catalogue;
+# 2: one parse per paragraph; 1: every sentence parsed alone.
+VERSION = "3"
+
 SPEC = SignalSpec(
-    name="rules", version="2",
+    name="rules", version=VERSION,
     summary="deterministic detectors (grammar, untranslated words, typography, mojibake) on the spaCy parse",
     flag_help=CATALOGUE.flag_help(),
 )
@@ -42,8 +46,8 @@ class RulesSignal:
 
     def __init__(self, nlp=None, table=None, parse: str = "paragraph"):
         # "sentence": the segmenter's parses are not offered (mtqa.pipeline), every sentence is
-        # parsed here alone, which gives the values of version 1 byte for byte.
-        self.version = "2" if parse == "paragraph" else "1"
+        # parsed here alone, as version 1 did.
+        self.version = VERSION if parse == "paragraph" else f"{VERSION}-sentence"
         self.nlp = nlp or english()
         self.table = table or default_table()
         self.ruler = fast_ruler(self.nlp, PIPE_DISABLED)  # the pipeline's attribute_ruler, by table lookup

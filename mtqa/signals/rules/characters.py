@@ -18,7 +18,7 @@ _LATIN_SCRIPTS = ("LATIN", "GREEK")  # Greek letters are symbols in English copy
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-@detector("mojibake", severity="major", reads="text", title="Garbled characters from a wrong encoding",
+@detector("mojibake", severity="minor", reads="text", title="Garbled characters from a wrong encoding",
           help="UTF-8 text was decoded with the wrong code page (\"donâ€™t\", \"Ã¼\", \"├╝\"). The suggestion "
                "is the repaired text; `mtqa strip --fix-encoding` repairs a whole file.")
 def mojibake(view: SentenceView) -> list[Hit]:
@@ -59,7 +59,7 @@ def _script(ch: str) -> str:
     return name.split(" ")[0] if name else ""
 
 
-@detector("foreign-script", severity="minor", reads="text", title="Words in a non-Latin script",
+@detector("foreign-script", severity="major", reads="text", title="Words in a non-Latin script",
           help="Part of the sentence is in another script (CJK, Cyrillic, …): code-mixed machine "
                "translation left it untranslated.")
 def foreign_script(view: SentenceView) -> list[Hit]:

@@ -137,7 +137,7 @@ def _quoted(tok) -> bool:
     return tok.i > 0 and tok.i + 1 < len(doc) and doc[tok.i - 1].is_quote and doc[tok.i + 1].is_quote
 
 
-@detector("untranslated", severity="major", reads="article", title="A word left untranslated",
+@detector("untranslated", severity="minor", reads="article", title="A word left untranslated",
           help="A lower-case word far more frequent in German (or another European language) than in English, "
                "or a capitalised one that German words around it, a German noun ending or its German-only use "
                "show to be no name; or English words run together as a German compound (\"Fakenews\"). "

@@ -33,7 +33,7 @@ MASCULINE = frozenset("he him his himself".split())
 FEMININE = frozenset("she her hers herself".split())
 
 
-@detector("pronoun-person", severity="major", reads="article", prose_only=True,
+@detector("pronoun-person", severity="minor", reads="article", prose_only=True,
           title="First or second person in reported prose",
           help="\"we\", \"us\", \"you\" or \"I\" outside any quotation in reported news prose: German "
                "\"man\", \"Sie\" or \"sie\" was mistranslated. Use he/she/they or \"one\".")
@@ -85,7 +85,7 @@ def pronoun_gender(view: SentenceView) -> list[Hit]:
 _STRIP = ".,;:!?()[]\"'“”„«»’‘"
 
 
-@detector("fused-words", severity="minor", reads="text", prose_only=True, title="Words run together",
+@detector("fused-words", severity="major", reads="text", prose_only=True, title="Words run together",
           help="A lost space or page markup glued words together (\"launchesThe\", \"bInterior\" from a drop "
                "cap, \"assuredthat\", a verb inside a hyphenated name). The suggestion splits them.")
 def fused_words(view: SentenceView) -> list[Hit]:
@@ -133,7 +133,7 @@ _SAID_NAME_MEDIA = re.compile(r"(?:said|says|added|explained|stressed)\s+(?:the\
                               rf"\s+the\s+(?:[\w-]+\s+){{0,3}}?({'|'.join(sorted(MEDIA))})\b", re.IGNORECASE)
 
 
-@detector("lost-preposition", severity="major", reads="parse", prose_only=True, title="The audience as object of 'say'",
+@detector("lost-preposition", severity="minor", reads="parse", prose_only=True, title="The audience as object of 'say'",
           help="\"said the newspaper that …\" or \"said Anna Berg, the news agency\": 'say' cannot take the "
                "audience as its object; 'told the newspaper' was meant.")
 def lost_preposition(view: SentenceView) -> list[Hit]:
@@ -214,7 +214,7 @@ def infinitive_fragment(view: SentenceView) -> list[Hit]:
     return []
 
 
-@detector("subjectless-that-clause", severity="major", reads="parse", prose_only=True,
+@detector("subjectless-that-clause", severity="minor", reads="parse", prose_only=True,
           title="A that-clause without a subject",
           help="A finite that-clause has no subject (\"She announced that for the next term will not run "
                "again\"): the subject was lost in translation. Restore it from the source.")

@@ -12,7 +12,7 @@ _LEGIT_DOUBLES = {"had", "that", "is", "do", "bye", "very", "so", "no", "ha", "k
 MAX_PHRASE = 4
 
 
-@detector("repeated-words", severity="major", reads="text", title="Words repeated",
+@detector("repeated-words", severity="minor", reads="text", title="Words repeated",
           help="A word or phrase appears twice in a row (\"the the\", \"in the in the\"). Keep one copy.")
 def repeated_words(view: SentenceView) -> list[Hit]:
     """Adjacent copies of a 1–4 word sequence, separated only by spaces."""

@@ -48,7 +48,7 @@ _OBJECT_VERB_FORMS = {form: lemma for lemma in _OBJECT_VERBS for form in _regula
 _OBJECT_DEPS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "csubj", "advcl", "conj", "prt", "dative"}
 
 
-@detector("dangling-preposition", severity="major", reads="parse",
+@detector("dangling-preposition", severity="minor", reads="parse",
           title="A preposition or article with nothing after it",
           help="A preposition or article stands right before a comma or the end of a clause (\"a report by, "
                "there …\"): a word, often a name, was lost in translation. Restore it from the source.")
@@ -231,7 +231,7 @@ def missing_subject(view: SentenceView) -> list[Hit]:
     return out
 
 
-@detector("demonstrative-person", severity="major", reads="parse", title="'this'/'that' standing for a person",
+@detector("demonstrative-person", severity="minor", reads="parse", title="'this'/'that' standing for a person",
           help="German 'dieser'/'diese' (this one = he/she) was translated literally: \"However, this has "
                "not yet responded.\" Name the person or use he/she.")
 def demonstrative_person(view: SentenceView) -> list[Hit]:
@@ -303,6 +303,33 @@ def truncated(view: SentenceView) -> list[Hit]:
     if last.tag_ in _TRAILING_FUNCTION_TAGS or last.text in (",", "-", "–"):
         return [Hit(f"the sentence breaks off after {last.text!r}", last.idx, last.idx + len(last.text))]
     return []
+
+
+
+@detector("stranded-preposition", severity="minor", reads="parse", prose_only=True,
+          title="A sentence ends on a bare preposition",
+          help="The body sentence ends on a preposition with nothing after it but the full stop (\"talks "
+               "with.\", \"the head of.\"): page markup (a link, a name in its own element) split the sentence "
+               "and the preposition's object was lost. Restore the missing words.")
+def stranded_preposition(view: SentenceView) -> list[Hit]:
+    """A final "with." or "of.": a preposition with no object right before the final full stop.
+
+    English strands a preposition right after its verb ("nothing to worry about."), at the end of a
+    relative or wh-clause ("the house they lived in.", "what the money was for."); those are left
+    alone, as are questions.
+    """
+    toks = [t for t in view.doc if not t.is_space]
+    if len(toks) < 4 or toks[-1].text != ".":
+        return []
+    prep, head = toks[-2], toks[-2].head
+    if prep.tag_ != "IN" or prep.pos_ != "ADP" or any(c.dep_ in ("pobj", "pcomp") for c in prep.children) \
+            or _ends_relative_clause(prep):
+        return []
+    if head.pos_ in ("VERB", "AUX") and (head.i == prep.i - 1 or any(
+            t.tag_ in ("WP", "WDT", "WRB") and t.i < head.i for t in head.subtree)):
+        return []  # "lived in.", "what the money was for.": English strands it after its verb
+    return [Hit(f"the sentence ends on {prep.text!r} with nothing after it: words were lost",
+                prep.idx, prep.idx + len(prep.text))]
 
 
 def _last_char(toks) -> str:
