@@ -164,7 +164,7 @@ def render(story: Story, path: str, text: str, encoding: str, fmt: str, doc_id: 
     body_start = len(out)
     block(story.body, None, None)
     if len(out) == body_start and not declared:
-        raise InputError(f"{path}: empty article (no text in {doc_id})" if doc_id != path
+        raise InputError(f"{path}: empty article (no text in {doc_id!r})" if doc_id != path
                          else f"{path}: empty article (no text)")
     return Document(id=doc_id, path=path, text=text, encoding=encoding, format=fmt, plain=out.plain(),
                     declared=tuple(declared))
