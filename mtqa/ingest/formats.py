@@ -53,20 +53,30 @@ def read_documents(source: Source, max_bytes: int, requested: str = "auto") -> l
     if fmt in ("auto", "text", "html"):
         document = read_document(source, max_bytes)
         return [document if fmt == "auto" else replace(document, format=fmt)]
-    data = read_bytes(source, max_bytes)
-    if fmt == "ninjs":
-        text, encoding = decode(data, source.path)
+    return documents_from_bytes(read_bytes(source, max_bytes), source.path, fmt)
+
+
+def documents_from_bytes(data: bytes, path: str, fmt: str) -> list[Document | InputError]:
+    """The documents in ``data`` (already within the size limit) read as ``fmt``: a wire format,
+    "xml" (one of them, by the root element), or "auto"/"text"/"html" (one article)."""
+    if fmt in ("auto", "text", "html"):
+        text, encoding = decode(data, path)
         if not text.strip():
-            raise InputError(f"{source.path}: empty article (no text)")
-        return ninjs.read(text, source.path, encoding)
-    text, encoding = decode_xml(data, source.path)
-    root = parse(text, source.path)
+            raise InputError(f"{path}: empty article (no text)")
+        return [Document(id=path, path=path, text=text, encoding=encoding, format="" if fmt == "auto" else fmt)]
+    if fmt == "ninjs":
+        text, encoding = decode(data, path)
+        if not text.strip():
+            raise InputError(f"{path}: empty article (no text)")
+        return ninjs.read(text, path, encoding)
+    text, encoding = decode_xml(data, path)
+    root = parse(text, path)
     found = next((f for f, roots in XML_FORMATS.items() if root.local in roots), None)
     if fmt == "xml" and found is None:
-        raise InputError(f"{source.path}: XML with root element <{root.local}>, not NewsML-G2 "
+        raise InputError(f"{path}: XML with root element <{root.local}>, not NewsML-G2 "
                          "(newsItem, packageItem, newsMessage), RSS (rss) or Atom (feed)")
     if fmt != "xml" and found != fmt:
-        raise InputError(f"{source.path}: root element <{root.local}> is not {XML_NAMES[fmt]} "
+        raise InputError(f"{path}: root element <{root.local}> is not {XML_NAMES[fmt]} "
                          f"({', '.join(XML_FORMATS[fmt])})")
     reader = {"newsml": newsml.read, "rss": rss.read, "atom": atom.read}[found]
-    return reader(root, text, source.path, encoding)
+    return reader(root, text, path, encoding)
