@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from mtqa.ingest.html import BLOCK_TAGS
@@ -236,23 +236,23 @@ def parse(text: str, path: str) -> Node:
     try:
         parser.feed(text)
         root = parser.close()
-    except EntitiesForbidden as exc:
-        raise InputError(f"{path}: refused: the XML declares entities ({exc.name!r}); entity expansion "
-                         "and external entities are never read") from None
-    except ExternalReferenceForbidden:
-        raise InputError(f"{path}: refused: the XML refers to an external resource; it is never read") from None
-    except DTDForbidden:
-        raise InputError(f"{path}: refused: the XML has a document type declaration") from None
-    except DefusedXmlException as exc:
-        raise InputError(f"{path}: refused: unsafe XML ({type(exc).__name__})") from None
-    except ParseError as exc:
-        raise InputError(f"{path}: not well-formed XML ({_message(exc)})") from None
-    except RecursionError:
-        raise InputError(f"{path}: XML nested too deeply") from None
+    except (DefusedXmlException, ParseError, RecursionError) as exc:
+        raise InputError(f"{path}: {_why(exc)}") from None
     if root is None:
         raise InputError(f"{path}: no XML element in this file")
     return root
 
 
-def _message(exc: ParseError) -> str:
-    return str(exc).splitlines()[0] if str(exc) else "parse error"
+def _why(exc: Exception) -> str:
+    """One line on why the XML was not read."""
+    if isinstance(exc, EntitiesForbidden):
+        return (f"refused: the XML declares entities ({exc.name!r}); entity expansion and external "
+                "entities are never read")
+    if isinstance(exc, ExternalReferenceForbidden):
+        return "refused: the XML refers to an external resource; it is never read"
+    if isinstance(exc, DefusedXmlException):
+        return f"refused: unsafe XML ({type(exc).__name__})"
+    if isinstance(exc, RecursionError):
+        return "XML nested too deeply"
+    message = str(exc).splitlines()[0] if str(exc) else "parse error"
+    return f"not well-formed XML ({message})"
