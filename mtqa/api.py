@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from mtqa.config import Config, load_config
-from mtqa.ingest.sources import expand_paths, read_document
+from mtqa.ingest.formats import read_documents
+from mtqa.ingest.sources import InputError, expand_paths
 from mtqa.types import Document, DocumentReport
 
 
@@ -30,7 +31,12 @@ def check(paths: str | Path | Sequence[str | Path], config: Config | None = None
         paths = [paths]
     cfg = _config(config, overrides)
     sources = expand_paths([str(p) for p in paths])
-    documents = [read_document(s, cfg.max_bytes) for s in sources]
+    documents = []
+    for source in sources:  # a wire file (NewsML-G2, RSS, Atom, ninjs) may hold several stories
+        for item in read_documents(source, cfg.max_bytes):
+            if isinstance(item, InputError):
+                raise item
+            documents.append(item)
     return list(score_documents(documents, cfg))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from mtqa.positions import PlainText
+
 # Kinds of segment. Only PROSE_KINDS are scored; the rest is set aside as not article text.
 PROSE_KINDS = ("body", "title", "heading")
 JUNK_KINDS = ("duplicate", "credit", "caption", "byline", "signoff", "teaser", "boilerplate")
@@ -18,12 +20,23 @@ KINDS = PROSE_KINDS + JUNK_KINDS
 
 @dataclass(frozen=True)
 class Document:
-    """One article as read from a file, stdin or a feed."""
+    """One article as read from a file, stdin or a feed.
+
+    ``text`` is the file as received. A wire format (ninjs, NewsML-G2, RSS, Atom) is rendered by its
+    reader into ``plain``: the story as plain text, headline first, each character mapped back into
+    ``text``; ``declared`` holds the kinds the sender declared for stretches of that plain text
+    (``(start, end, kind, reason)``: headline → title, byline → byline, dateline → boilerplate), which the
+    segmenter takes over its own guess. ``format`` is how the text was read: "" (plain text or HTML,
+    sniffed), "text", "html", or the wire format's name.
+    """
 
     id: str
     path: str
     text: str
     encoding: str = "utf-8"
+    format: str = ""
+    plain: PlainText | None = None
+    declared: tuple[tuple[int, int, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from mtqa._version import __version__
-from mtqa.cli import check_cmd, eval_cmd, models_cmd, report_cmd, strip_cmd
+from mtqa.cli import check_cmd, eval_cmd, models_cmd, report_cmd, serve_cmd, strip_cmd
 from mtqa.cli.batch import safe_line
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ def main(
     """mtqa checks machine-translated articles sentence by sentence and flags what an editor must repair."""
 
 
-for _module in (check_cmd, models_cmd, strip_cmd, eval_cmd, report_cmd):
+for _module in (check_cmd, models_cmd, strip_cmd, eval_cmd, report_cmd, serve_cmd):
     _module.register(app)
 
 

@@ -33,6 +33,7 @@ from mtqa.cli.common import build_config, cache_options, fail
 from mtqa.config import ConfigError
 from mtqa.engines.base import EngineError
 from mtqa.extensions import ENGINES, SIGNALS
+from mtqa.ingest.formats import INPUT_FORMATS, check_format
 from mtqa.ingest.sources import InputError, expand_paths
 from mtqa.ingest.stream import first_readable, iter_items
 from mtqa.report import FORMATS, View, make_writer
@@ -59,7 +60,10 @@ ParseOpt = typer.Option(None, "--parse", help="How the rules read an article's s
 BatchOpt = typer.Option(None, "--batch-size", help="Sentences per model batch (does not change scores).")
 ProfileOpt = typer.Option(None, "--profile", help="Scoring profile TOML (from `mtqa calibrate`).")
 MaxBytesOpt = typer.Option(None, "--max-bytes", help="Refuse input files larger than this.")
-FeedOpt = typer.Option(False, "--feed", help="Inputs are JSONL feeds: one {\"id\", \"text\"} object per line.")
+FeedOpt = typer.Option(False, "--feed", help="Inputs are JSONL feeds: one {\"id\", \"text\"} object per line (--input-format jsonl).")
+InputFormatOpt = typer.Option("auto", "--input-format", help=f"How inputs are read: {', '.join(INPUT_FORMATS)} (auto: "
+                              ".ninjs/.ninjs.json are ninjs, .xml is NewsML-G2, RSS or Atom by its root element, the "
+                              "rest plain text or HTML by content).")
 CacheOpt = typer.Option(None, "--cache", help="Keep model outputs in this SQLite file and reuse them (default: off; "
                         "use_cache = true in mtqa.toml uses $XDG_CACHE_HOME/mtqa/cache.sqlite).")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Do not read or write the model-output cache.")
@@ -101,7 +105,8 @@ def output_stream(path: Optional[Path], fmt: str, append: bool = False) -> Itera
 
 
 def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gate, show_all: bool,
-        color: Optional[bool], feed: bool, config_options: dict, resume: bool = False) -> Tally:
+        color: Optional[bool], feed: bool, config_options: dict, resume: bool = False,
+        input_format: str = "auto") -> Tally:
     """Check every input and stream it to the writer; returns how the batch went.
 
     The engine (``--engine``: local, or a Ray actor pool) checks; this function reads the inputs,
@@ -116,13 +121,16 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
         output = None  # "-o -" is standard output
     tally = Tally()
     try:
+        check_format(input_format)
+        if feed and input_format not in ("auto", "jsonl"):
+            raise InputError(f"--feed reads JSONL; it cannot be combined with --input-format {input_format}")
         config = build_config(**config_options)
-        sources = expand_paths(paths, keep_going=True)
+        sources = expand_paths(paths, keep_going=True, input_format="jsonl" if feed else input_format)
         if output is not None and any(s.real is not None and _same_file(s.real, output) for s in sources):
             raise fail(f"{output}: is also an input; write the report somewhere else")
         finished = finished_articles(output) if resume else None
         done = finished.ids if finished else frozenset()
-        items = iter_items(sources, config.max_bytes, feed, done)
+        items = iter_items(sources, config.max_bytes, feed, done, input_format)
         head, readable = first_readable(items)
         if not readable and any(isinstance(i, DocumentReport) for i in head):
             for report in head:
@@ -147,7 +155,7 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
             except ResumeError as exc:
                 raise fail(str(exc)) from None
         write_reports(engine.reports(chain(head, items)), kind, fmt, output, gate, show_all, color, resume,
-                      tally, total=0 if feed else len(sources) - len(done))
+                      tally, total=0 if feed or input_format != "auto" else len(sources) - len(done))
     finally:
         engine.close()
     if tally.checked + tally.errors + tally.skipped > 1:
@@ -225,7 +233,7 @@ SHARED_OPTIONS: dict[str, tuple[Any, Any]] = {
     "shortlist": (Optional[int], ShortlistOpt), "parse": (Optional[str], ParseOpt),
     "batch_size": (Optional[int], BatchOpt), "profile": (Optional[str], ProfileOpt),
     "fluency_model": (Optional[str], FluencyModelOpt), "slor": (Optional[bool], SlorOpt),
-    "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "color": (Optional[bool], ColorOpt),
+    "max_bytes": (Optional[int], MaxBytesOpt), "feed": (bool, FeedOpt), "input_format": (str, InputFormatOpt), "color": (Optional[bool], ColorOpt),
     "resume": (bool, ResumeOpt), "offline": (Optional[bool], OfflineOpt),
     "cache": (Optional[Path], CacheOpt), "no_cache": (bool, NoCacheOpt),
     "engine": (Optional[str], EngineOpt), "ray_address": (Optional[str], RayAddressOpt),
@@ -242,10 +250,10 @@ class Shared:
 
     def run(self, kind: str, paths: List[str], gate: Gate, show_all: bool = False) -> Tally:
         v = dict(self.values)
-        output_keys = ("fmt", "output", "color", "feed", "resume")
-        fmt, output, color, feed, resume = (v.pop(k) for k in output_keys)
+        output_keys = ("fmt", "output", "color", "feed", "resume", "input_format")
+        fmt, output, color, feed, resume, input_format = (v.pop(k) for k in output_keys)
         v.update(cache_options(v.pop("cache"), v.pop("no_cache")))
-        return run(kind, paths, fmt, output, gate, show_all, color, feed, v, resume)
+        return run(kind, paths, fmt, output, gate, show_all, color, feed, v, resume, input_format)
 
 
 def shared_options(command: Callable[..., None]) -> Callable[..., None]:

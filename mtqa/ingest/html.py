@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from mtqa.positions import LineIndex
+from mtqa.positions import LineIndex, PlainText
 from mtqa.types import Document, Flag, Sentence, SentenceScore
 
-_BLOCK = ("p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+BLOCK_TAGS = _BLOCK = ("p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
           "table", "blockquote", "section", "article", "header", "footer", "figure", "figcaption",
           "hr", "pre", "dd", "dt", "dl", "aside", "main", "nav", "title", "body", "html", "head")
 _INLINE = ("a", "b", "i", "em", "strong", "span", "small", "sub", "sup", "u", "font", "abbr",
@@ -44,22 +44,6 @@ def looks_like_html(text: str) -> bool:
 
 def _decodable_entity(text: str) -> bool:
     return any(html.unescape(m.group()) != m.group() for m in _ENTITY.finditer(text))
-
-
-@dataclass(frozen=True)
-class PlainText:
-    """Plain text and, per plain character, the ``[start, end)`` it came from in the original."""
-
-    text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original span of plain ``[start, end)``; an empty span maps to its position."""
-        if start >= end:
-            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
-            return pos, pos
-        return self.starts[start], self.ends[end - 1]
 
 
 def to_plain(text: str) -> PlainText:
@@ -121,8 +105,11 @@ def original_flag(flag: Flag, plain: PlainText) -> Flag:
 
 
 def plain_document(document: Document) -> tuple[Document, PlainText | None]:
-    """The text the checks read: HTML pasted as text is reduced to what a reader sees."""
-    if not looks_like_html(document.text):
+    """The text the checks read: a wire story as its reader rendered it (``document.plain``), HTML
+    pasted as text reduced to what a reader sees; plain text as it is."""
+    if document.plain is not None:
+        return replace(document, text=document.plain.text, plain=None), document.plain
+    if document.format == "text" or (document.format != "html" and not looks_like_html(document.text)):
         return document, None
     plain = to_plain(document.text)
     return replace(document, text=plain.text), plain

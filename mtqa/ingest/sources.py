@@ -22,6 +22,12 @@ from mtqa.types import Document
 # own reports (.html, .jsonl, .json, .csv) written into the same folder are not articles to score;
 # name such files, or a glob, to check them.
 TEXT_SUFFIXES = (".txt", ".text")
+# Wire copy a directory scan picks up as well: ninjs always (mtqa writes no such file); XML only when
+# --input-format names an XML format, since a JUnit report (.xml) may sit in the same folder.
+NINJS_SUFFIXES = (".ninjs", ".ninjs.json")
+XML_SUFFIXES = (".xml", ".rss", ".atom")
+SCAN_SUFFIXES = {"auto": TEXT_SUFFIXES + NINJS_SUFFIXES, "ninjs": NINJS_SUFFIXES + (".json",),
+                 "newsml": XML_SUFFIXES, "rss": XML_SUFFIXES, "atom": XML_SUFFIXES}
 
 
 class InputError(Exception):
@@ -86,8 +92,10 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise InputError(f"{path}: not valid {encoding.upper()} despite its byte-order mark") from None
 
 
-def expand_paths(patterns: Sequence[str], keep_going: bool = False) -> list[Source]:
-    """Files, directories (their text files, sorted) and globs, in the order given; ``-`` is stdin.
+def expand_paths(patterns: Sequence[str], keep_going: bool = False, input_format: str = "auto") -> list[Source]:
+    """Files, directories (their article files, sorted) and globs, in the order given; ``-`` is stdin.
+
+    Which files in a directory are articles depends on ``input_format`` (``SCAN_SUFFIXES``).
 
     A pattern that names nothing readable raises ``InputError``; with ``keep_going`` it becomes a
     Source with a ``problem`` instead, so a batch reports it in place and goes on.
@@ -99,7 +107,7 @@ def expand_paths(patterns: Sequence[str], keep_going: bool = False) -> list[Sour
     out: list[Source] = []
     for pattern in patterns:
         try:
-            out.extend(_expand(pattern))
+            out.extend(_expand(pattern, SCAN_SUFFIXES.get(input_format, TEXT_SUFFIXES)))
         except InputError as exc:
             if not keep_going:
                 raise
@@ -107,7 +115,7 @@ def expand_paths(patterns: Sequence[str], keep_going: bool = False) -> list[Sour
     return out
 
 
-def _expand(pattern: str) -> list[Source]:
+def _expand(pattern: str, suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[Source]:
     """The sources one pattern names."""
     if pattern == "-":
         return [Source("-", None)]
@@ -120,9 +128,9 @@ def _expand(pattern: str) -> list[Source]:
     if _is_symlink_loop(p):
         raise InputError(f"{pattern}: symbolic link loop")
     if p.is_dir():
-        files = _article_files(p)
+        files = _article_files(p, suffixes)
         if not files:
-            raise InputError(f"{pattern}: directory has no article files ({', '.join(TEXT_SUFFIXES)})")
+            raise InputError(f"{pattern}: directory has no article files ({', '.join(suffixes)})")
         return [Source(str(f), f) for f in files]
     if p.exists():
         return [Source(pattern, p)]
@@ -142,14 +150,14 @@ def _is_symlink_loop(p: Path) -> bool:
     return False
 
 
-def _article_files(directory: Path) -> list[Path]:
+def _article_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """Article files under ``directory``, sorted; linked directories are not entered (no loops)."""
     out = []
     for root, dirs, names in os.walk(directory, followlinks=False):
         dirs.sort()
         for name in names:
             f = Path(root) / name
-            if f.suffix.lower() in TEXT_SUFFIXES and f.is_file():
+            if name.lower().endswith(suffixes) and f.is_file():
                 out.append(f)
     return sorted(out)
 

@@ -1,33 +1,36 @@
 """Inputs as a stream for a batch: documents read one at a time, in order, with an unreadable
-input (or feed line) reported in its place instead of stopping the batch.
+input (or feed line, or story in a wire file) reported in its place instead of stopping the batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mtqa.ingest.sources import InputError, Source, read_document, read_feed
+from mtqa.ingest.formats import format_for, read_documents
+from mtqa.ingest.sources import InputError, Source
 from mtqa.types import Document, DocumentReport
 
 
-def iter_items(sources: list[Source], max_bytes: int, feed: bool, done: frozenset[str]
-               ) -> Iterator[Document | DocumentReport]:
+def iter_items(sources: list[Source], max_bytes: int, feed: bool, done: frozenset[str],
+               input_format: str = "auto") -> Iterator[Document | DocumentReport]:
     """Documents in order, read one at a time; an unreadable one becomes an error report in its place.
 
-    Articles in ``done`` (already in a resumed output) are left out.
+    Articles in ``done`` (already in a resumed output) are left out: a plain article by its path,
+    a feed line or a wire story by its id. ``input_format`` picks the reader (``--input-format``;
+    "auto": by file name, XML by its root element); ``feed`` is ``--feed``, the same as "jsonl".
     """
+    if feed:
+        input_format = "jsonl"
     for source in sources:
-        if not feed and source.path in done:
+        single = format_for(source.path, input_format) in ("auto", "text", "html")
+        if single and source.path in done:
             continue
         try:
-            if feed:
-                for item in read_feed(source, max_bytes):
-                    if isinstance(item, InputError):
-                        yield error_report(getattr(item, "where", source.path), str(item))
-                    elif item.id not in done:
-                        yield item
-            else:
-                yield read_document(source, max_bytes)
+            for item in read_documents(source, max_bytes, input_format):
+                if isinstance(item, InputError):
+                    yield error_report(getattr(item, "where", source.path), str(item))
+                elif single or item.id not in done:
+                    yield item
         except InputError as exc:
             yield error_report(source.path, str(exc))
 

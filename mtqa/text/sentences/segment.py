@@ -235,6 +235,7 @@ def _segment(doc: Document, parse: bool) -> tuple[list[Sentence], dict[tuple[int
     text = doc.text
     lines = content_lines(text)
     kinds = classify_lines(lines)
+    _take_declared(lines, kinds, doc.declared)
     spans: list[Span] = split_notes(lines, kinds)
     glued = glue_markup_splits(lines, kinds)
     for i, (kind, reason) in enumerate(kinds):
@@ -259,6 +260,16 @@ def _segment(doc: Document, parse: bool) -> tuple[list[Sentence], dict[tuple[int
                 if sentence is not None:
                     parses[(start + a, start + b)] = sentence
     return make_sentences(doc, spans), parses
+
+
+def _take_declared(lines: list[Line], kinds: list[tuple[str, str | None]],
+                   declared: Sequence[tuple[int, int, str, str | None]]) -> None:
+    """A line inside a stretch whose kind the sender declared (a wire format's headline, byline,
+    dateline) takes that kind; where the line classifiers already agree, their reason stays."""
+    for start, end, kind, reason in declared:
+        for i, line in enumerate(lines):
+            if start <= line.start and line.end <= end and kinds[i][0] != kind:
+                kinds[i] = (kind, reason)
 
 
 def _sentence_parse(windows: list[ParsedWindow], a: int, b: int):
