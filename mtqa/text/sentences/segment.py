@@ -177,8 +177,8 @@ def _ordinal_in_name(before: str) -> bool:
     """"2." that opens a sentence or follows an article is a German ordinal inside a
     name ("1. FC Köln", "the 2. Bundesliga"), not a sentence end: the sentence would be the number alone
     or stop on "the"."""
-    words = before[:-1].rstrip().rsplit(None, 2)[:-1] if len(before.split()) > 1 else []
-    prev = words[-1] if words else ""
+    words = before.split()
+    prev = words[-2] if len(words) > 1 else ""  # the word before the number
     return not prev or prev[-1] in ".!?…:" or prev.lower() in _BEFORE_ORDINAL
 
 
