@@ -45,6 +45,7 @@ def test_a_surname_the_article_introduces_is_a_name_even_beside_german_words(rul
     ("The minister said the vote would be held sofort after the debate.", "sofort"),  # lower case: strong
     ("In the Sitzung der Fraktion the minister said nothing new.", "Sitzung"),  # German words around it
     ("The party accused the minister of spreading Fakenews.", "Fakenews"),  # English words run together
+    ("Consumer prices rose by 2.9 Prozent compared to last year.", "Prozent"),  # everyday German, parser: ORG
     ("The Bundesregierung approved the new budget on Tuesday.", "Bundesregierung"),  # German noun ending
 ])
 def test_german_words_are_still_caught(rules, text, word):

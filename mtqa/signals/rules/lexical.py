@@ -169,7 +169,8 @@ def _untranslated(tokens, entity_of, is_name=lambda tok: False, is_person=lambda
     A person's or place's name keeps its spelling. A lower-case foreign word is the strong case; a
     capitalised one is taken for a name unless ``german_evidence`` says otherwise, and even then one
     the parser or the article marks as a name keeps its spelling, except where German words stand
-    around it or English words are run together ("Fakenews", often mistaken for an organisation).
+    around it, English words are run together ("Fakenews", often mistaken for an organisation) or it is
+    an everyday German word no English text uses ("Prozent", "Zudem": no name is both).
     """
     out = []
     ids = {tok.i for tok in tokens}
@@ -182,7 +183,7 @@ def _untranslated(tokens, entity_of, is_name=lambda tok: False, is_person=lambda
             evidence = german_evidence(tok, ids)
             if evidence is None:
                 continue
-            if evidence not in ("compound", "context") and (entity or is_name(tok)):
+            if evidence not in ("compound", "context", "common") and (entity or is_name(tok)):
                 continue
         start, end = tok.idx, tok.idx + len(tok.text)
         if compound:
