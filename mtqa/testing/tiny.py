@@ -138,3 +138,51 @@ def build_tiny(directory: str | os.PathLike) -> Path:
     build_marian(out / "roundtrip", "de", "en", spm_model, SEED + 1)
     build_gpt2(out / "fluency", lines, SEED + 2)
     return out
+
+
+def build_llama(path: Path, lines: list[str] | None = None, seed: int = SEED + 3, layers: int = 3) -> Path:
+    """A tiny Llama (SmolLM2's architecture) with random weights, a byte-level BPE tokenizer, and
+    heads for the ``learned`` signal fitted to nothing (seeded random numbers of the right sizes),
+    in the layout ``mtqa.models.smollm`` reads (``<dir>/smollm2-135m/``)."""
+    import random
+
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import GPT2TokenizerFast, LlamaConfig, LlamaForCausalLM
+
+    from mtqa.models import smollm
+    from mtqa.models.backends.hf import quiet_libraries
+
+    quiet_libraries()
+    folder = smollm.folder_of(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(lines or training_lines(), vocab_size=600, min_frequency=2, show_progress=False,
+                            special_tokens=["<|endoftext|>"])
+    tokenizer = GPT2TokenizerFast(tokenizer_object=bpe._tokenizer, bos_token="<|endoftext|>",
+                                  eos_token="<|endoftext|>", unk_token="<|endoftext|>",
+                                  pad_token="<|endoftext|>", model_max_length=256)
+    tokenizer.save_pretrained(str(folder))
+    eot = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    hidden = 32
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=hidden, intermediate_size=64, num_hidden_layers=layers,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+                         bos_token_id=eot, eos_token_id=eot, pad_token_id=eot, tie_word_embeddings=True)
+    torch.manual_seed(seed)
+    LlamaForCausalLM(config).eval().save_pretrained(str(folder), safe_serialization=True)
+    rng = random.Random(seed)
+    sentence_layers = [1, layers]
+
+    def numbers(n: int, lo: float = -0.3, hi: float = 0.3) -> list[float]:
+        return [round(rng.uniform(lo, hi), 6) for _ in range(n)]
+
+    head = {"about": "random numbers for tests; scores mean nothing",
+            "sentence": {"layers": sentence_layers, "mean": [0.0] * (hidden * 2), "scale": [1.0] * (hidden * 2),
+                         "coef": numbers(hidden * 2), "intercept": 0.0, "link": [0.0, -1.5],
+                         "minor": 0.55, "major": 0.9},
+            "word": {"layer": layers, "mean": [0.0] * hidden, "scale": [1.0] * hidden, "coef": numbers(hidden, -1, 1),
+                     "intercept": -0.5, "threshold": 0.5}}
+    (folder / "learned-head.json").write_text(json.dumps(head, indent=1) + "\n", "utf-8")
+    smollm.write_marker(folder, {"model_id": "mtqa-tiny/llama", "tiny": True,
+                                 "note": "random weights for tests; scores mean nothing"})
+    return path
