@@ -14,7 +14,8 @@ are read off out-of-fold predictions on train (data the head was not fitted on):
 risk whose precision for DA < 50 reaches 0.8, major the lowest whose precision reaches 0.9.
 
 Word head: logistic regression (L2, C by CV over sentences) on each token's state at
-``TOKEN_LAYER``; a word is BAD when any of its tokens is; the threshold maximises out-of-fold MCC.
+``TOKEN_LAYER`` and its sentence's out-of-fold quality (a word in a bad sentence is more likely
+bad); a word is BAD when any of its tokens is; the threshold maximises out-of-fold MCC.
 
 Writes ``mtqa/signals/learned-head.json`` and the out-of-fold sentence predictions on MLQE-PE train
 (``.cache/fit/learned-oof.json``), which ``tools/fit_profile.py`` uses as the ``learned.quality``
@@ -45,13 +46,13 @@ from word_eval import mcc, token_spans  # noqa: E402
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
 DEPTH = 12  # transformer layers run; the heads read no deeper (of 30: the signal grows with depth, so does the cost)
 CANDIDATE_LAYERS = (4, 6, 8, 10, 12)  # pooled states cached; the fit chooses among LAYER_SETS by CV
-LAYER_SETS = ((12,), (8, 12), (6, 12), (4, 8, 12), (6, 8, 10, 12))
+LAYER_SETS = ((12,), (8, 12), (4, 8, 12))
 TOKEN_LAYER = 12
 TRAIN_SENTENCES = 2500  # MLQE-PE train sentences per pair (of 7,000): what 2 cores read in reasonable time
 WORD_SENTENCES = 1000  # of those, per pair, whose token states train the word head
 MQM_SEGMENTS = 4000  # of news-2021's (system, document, segment) rows, whole documents at a time
-RIDGE_GRID = (10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0)
-WORD_C_GRID = (0.01, 0.03, 0.1, 0.3)
+RIDGE_GRID = (1000.0, 3000.0, 10000.0, 30000.0, 100000.0)
+WORD_C_GRID = (0.01, 0.1)
 HEAD_OUT = ROOT / "mtqa/signals/learned-head.json"
 csv.field_size_limit(1 << 24)
 
@@ -346,12 +347,12 @@ def main() -> None:
         if spans is None:
             continue
         t, o = tok_t[i]
-        feats.append(t.astype(np.float32))
+        feats.append(np.hstack([t.astype(np.float32), np.full((len(o), 1), oof[i], np.float32)]))
         labels.append(token_labels(o, spans))
         groups.append(np.full(len(o), i))
     for i, r in enumerate(m21):
         t, o = tok21[i]
-        feats.append(t.astype(np.float32))
+        feats.append(np.hstack([t.astype(np.float32), np.full((len(o), 1), oof[len(train) + i], np.float32)]))
         labels.append(token_labels(o, r["spans"]))
         groups.append(np.full(len(o), len(train) + doc_fold[r["doc"]]))
     xw, yw, gw = np.vstack(feats), np.concatenate(labels), np.concatenate(groups)
@@ -364,7 +365,7 @@ def main() -> None:
     for c in WORD_C_GRID:
         o = np.zeros(len(yw))
         for k in range(5):
-            lr = LogisticRegression(C=c, max_iter=300).fit(xws[wfold != k], yw[wfold != k])
+            lr = LogisticRegression(C=c, max_iter=200).fit(xws[wfold != k], yw[wfold != k])
             o[wfold == k] = lr.predict_proba(xws[wfold == k])[:, 1]
         ts = np.round(np.arange(0.1, 0.9, 0.02), 2)
         scores = [mcc(yw, o >= t) for t in ts]
@@ -373,9 +374,10 @@ def main() -> None:
         if best is None or scores[k] > best[0] + 1e-4:
             best = (scores[k], c, float(ts[k]))
     _, c, wthr = best
-    lr = LogisticRegression(C=c, max_iter=300).fit(xws, yw)
+    lr = LogisticRegression(C=c, max_iter=200).fit(xws, yw)
     wcoef, wicpt = lr.coef_[0] / wscale, float(lr.intercept_[0]) - float((lr.coef_[0] / wscale) @ wmean)
-    zero, one = np.zeros_like(wmean), np.ones_like(wscale)
+    wcoef, qcoef = wcoef[:-1], float(wcoef[-1])  # the last column is the sentence head's quality
+    zero, one = np.zeros_like(wmean[:-1]), np.ones_like(wscale[:-1])
 
     gold, pred, sent = [], [], []
     for i, r in enumerate(dev):
@@ -384,7 +386,7 @@ def main() -> None:
         if spans is None or len(spans) != len(tags):
             continue
         t, o = tok_d[i]
-        p = word_predictions(t, o, spans, wcoef, wicpt, zero, one)
+        p = word_predictions(t, o, spans, wcoef, wicpt + qcoef * dev_pred[i], zero, one)
         gold += [tg == "BAD" for tg in tags]
         pred += list(p >= wthr)
         sent += [i] * len(tags)
@@ -399,7 +401,7 @@ def main() -> None:
         for s, e in r["spans"]:
             goldc[s:e] = True
         words = [(s, e) for s, e in _word_spans(r["target"])]
-        p = word_predictions(t, o, words, wcoef, wicpt, zero, one)
+        p = word_predictions(t, o, words, wcoef, wicpt + qcoef * p22[i], zero, one)
         predc = np.zeros(n, bool)
         for (s, e), q in zip(words, p):
             if q >= wthr:
@@ -417,7 +419,8 @@ def main() -> None:
                         "intercept": round(float(head.y0), 6), "link": [round(a, 6), round(b, 6)],
                         "minor": minor, "major": major, "alpha": alpha},
            "word": {"layer": TOKEN_LAYER, "mean": [0.0] * len(wcoef), "scale": [1.0] * len(wcoef),
-                    "coef": _r(wcoef), "intercept": round(wicpt, 6), "threshold": wthr, "C": c}}
+                    "coef": _r(wcoef), "quality_coef": round(qcoef, 6), "intercept": round(wicpt, 6),
+                    "threshold": wthr, "C": c}}
     Path(args.out).write_text(json.dumps(out, separators=(",", ":")) + "\n", "utf-8")
     (cache / "learned-dev.json").write_text(json.dumps({r["id"]: round(float(v), 4) for r, v in zip(dev, dev_pred)}))
     (cache / "learned-oof.json").write_text(json.dumps({r["id"]: round(float(v), 4) for r, v in zip(train, oof[is_t])}))

@@ -15,7 +15,10 @@ p = sigmoid(intercept + Σ coef·(x − mean)/scale) and the sentence score is 1
 by its severity (``flags.major``, ``flags.minor``: counts) plus, for a code raised on at least
 ``MIN_SUPPORT`` training sentences, a deviation of its own (``flag.<code>``) shrunk towards 0 by a
 ridge penalty chosen by 5-fold CV; codes are read from the data, so new detectors need no edit here.
-No flag may lower the risk (see ``Fit``). Cross-validation on train: 5-fold and
+No flag may lower the risk (see ``Fit``). The learned signal is one more feature (``learned.quality``,
+with its ``learned-risk`` flag): on train its out-of-fold prediction from ``tools/fit_learned.py``
+(run first), so the profile fits on the 12,500 train sentences the learned heads read. A second fit
+without it, on the same sentences, is the profile's ``[fallback]``: what a run without the LM uses. Cross-validation on train: 5-fold and
 leave-one-language-out; then MLQE-PE dev (never used in the fit) per language pair with bootstrap
 CIs, with and without the grammar signal, and DEMETR pairwise accuracy per visibility. The minor-flag
 threshold is the lowest p whose out-of-fold precision for DA < 50 ("major mistakes" or worse)
@@ -103,7 +106,12 @@ def results_of(texts: list[str], cache: Path) -> list[dict | None]:
     return rows
 
 
-DEMETR_PAIRS = 2000  # DEMETR pairs read by the learned signal for the held-out check (of ~15,000)
+DEMETR_PAIRS = 2000  # DEMETR pairs for the held-out check (of ~15,000: what the learned signal reads in minutes)
+
+
+def demetr_pairs(path: Path) -> list[dict]:
+    pairs = read_tsv(path)
+    return [pairs[i] for i in sorted(np.random.default_rng(0).permutation(len(pairs))[:DEMETR_PAIRS])]
 
 
 def learned_results(quality: float | None) -> dict | None:
@@ -162,7 +170,7 @@ class Design:
     """The profile's features: the continuous ones, detector flag counts by severity, and the flag
     codes with enough support on train (each with the severity it is mostly raised with)."""
 
-    def __init__(self, results: list[dict | None]):
+    def __init__(self, results: list[dict | None], features: tuple[str, ...] = FEATURES):
         seen: dict[str, dict[str, int]] = {}
         for r in results:
             for code, sev in {(c, sv) for res in (r or {}).values() for c, sv in res["flags"] if sv in SEVERITIES}:
@@ -171,8 +179,8 @@ class Design:
         self.support = {c: sum(v.values()) for c, v in seen.items()}
         self.codes = tuple(sorted(c for c, n in self.support.items() if n >= MIN_SUPPORT))
         self.severity = {c: max(sorted(seen[c]), key=lambda sv: seen[c][sv]) for c in self.codes}
-        self.names = FEATURES + tuple(f"flags.{sv}" for sv in SEVERITIES) + tuple(f"{FLAG_CODE}{c}" for c in self.codes)
-        self.counts = np.array([n not in FEATURES for n in self.names])
+        self.names = features + tuple(f"flags.{sv}" for sv in SEVERITIES) + tuple(f"{FLAG_CODE}{c}" for c in self.codes)
+        self.counts = np.array([n not in features for n in self.names])
 
     def matrix(self, rows: list[dict]) -> np.ndarray:
         """Continuous features absent from a row are NaN (the fit's mean); absent counts are 0."""
@@ -274,43 +282,9 @@ def flagged_by_detectors(feats: list[dict]) -> np.ndarray:
     return np.array([any(f.get(f"flags.{sv}", 0) > 0 for sv in SEVERITIES) for f in feats])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mlqe", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev" / "mlqe-pe"))
-    ap.add_argument("--demetr", default=str(ROOT / "data/dev/demetr-flores-pairs.tsv.gz"))
-    ap.add_argument("--out", default=str(ROOT / "mtqa/scoring/default-profile.toml"))
-    ap.add_argument("--cache", default=str(ROOT / ".cache/fit"))
-    ap.add_argument("--precision", type=float, default=0.8, help="out-of-fold precision for DA < 50 of the minor flag")
-    ap.add_argument("--results-only", action="store_true", help="score the sentences (cached), fit nothing")
-    args = ap.parse_args()
-    mlqe, cache = Path(args.mlqe), Path(args.cache)
-    if not (mlqe / "et-en-train.tsv").is_file():
-        sys.exit(f"fit_profile: no MLQE-PE data in {mlqe} (give --mlqe DIR)")
-
-    split = {}
-    from fit_learned import training_rows  # the profile is fitted on the sentences the learned heads read
-
-    for name in ("train", "dev"):
-        if name == "train":
-            rows = training_rows(mlqe, np.random.default_rng(0))[0]
-        else:
-            rows = [dict(r, pair=pair) for pair in PAIRS for r in read_tsv(mlqe / f"{pair}-{name}.tsv")]
-        results = results_of([r["mt"] for r in rows], cache)
-        if args.results_only:
-            continue
-        split[name] = (rows, results, np.array([float(r["da_z"]) for r in rows]),
-                       np.array([float(r["da_mean"]) for r in rows]), np.array([r["pair"] for r in rows]))
-    if args.results_only:
-        return
-    oof_path, dev_path = cache / "learned-oof.json", cache / "learned-dev.json"
-    if not oof_path.exists() or not dev_path.exists():
-        sys.exit("fit_profile: no learned-signal predictions in the cache; run tools/fit_learned.py first")
-    learned_oof, learned_dev = json.loads(oof_path.read_text()), json.loads(dev_path.read_text())
-    rows, results, z, da, pair = split["train"]
-    results = with_learned(results, [learned_oof[r["id"]] for r in rows])
-    rows_d, results_d, zd, dad, paird = split["dev"]
-    split["dev"] = (rows_d, with_learned(results_d, [learned_dev.get(r["id"]) for r in rows_d]), zd, dad, paird)
-    design = Design(results)
+def fit_one(results: list, rows: list, z, da, pair, precision: float, features: tuple[str, ...]):
+    """One profile fit on ``results`` with the continuous ``features``: (Calibrated, out-of-fold p, lolo p, shrink)."""
+    design = Design(results, features)
     feats = [features_from(r) for r in results]
     x = design.matrix(feats)
     print(f"MLQE-PE train n={len(rows)}; signals {', '.join(SIGNALS)}; features: {', '.join(design.names)}")
@@ -338,7 +312,7 @@ def main() -> None:
     threshold = 1.0
     for t in np.round(np.arange(0.50, 0.995, 0.01), 2):
         flagged = open_ & (oof >= t)
-        if flagged.sum() >= 20 and bad[flagged].mean() >= args.precision:
+        if flagged.sum() >= 20 and bad[flagged].mean() >= precision:
             threshold = float(t)
             break
     flagged = open_ & (oof >= threshold)
@@ -353,6 +327,51 @@ def main() -> None:
     if fit.zero_sev or fit.pinned:
         print(f"  pinned at no effect: severities {sorted(fit.zero_sev)}, codes {sorted(fit.pinned)}")
 
+    return cal, oof, lolo, shrink
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mlqe", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev" / "mlqe-pe"))
+    ap.add_argument("--demetr", default=str(ROOT / "data/dev/demetr-flores-pairs.tsv.gz"))
+    ap.add_argument("--out", default=str(ROOT / "mtqa/scoring/default-profile.toml"))
+    ap.add_argument("--cache", default=str(ROOT / ".cache/fit"))
+    ap.add_argument("--precision", type=float, default=0.8, help="out-of-fold precision for DA < 50 of the minor flag")
+    ap.add_argument("--results-only", action="store_true", help="score the sentences (cached), fit nothing")
+    args = ap.parse_args()
+    mlqe, cache = Path(args.mlqe), Path(args.cache)
+    if not (mlqe / "et-en-train.tsv").is_file():
+        sys.exit(f"fit_profile: no MLQE-PE data in {mlqe} (give --mlqe DIR)")
+
+    split = {}
+    from fit_learned import training_rows  # the profile is fitted on the sentences the learned heads read
+
+    for name in ("train", "dev"):
+        if name == "train":
+            rows = training_rows(mlqe, np.random.default_rng(0))[0]
+        else:
+            rows = [dict(r, pair=pair) for pair in PAIRS for r in read_tsv(mlqe / f"{pair}-{name}.tsv")]
+        results = results_of([r["mt"] for r in rows], cache)
+        if args.results_only:
+            continue
+        split[name] = (rows, results, np.array([float(r["da_z"]) for r in rows]),
+                       np.array([float(r["da_mean"]) for r in rows]), np.array([r["pair"] for r in rows]))
+    if args.results_only:
+        results_of([t for r in demetr_pairs(Path(args.demetr)) for t in (r["good"], r["bad"])], cache)
+        return
+    oof_path, dev_path = cache / "learned-oof.json", cache / "learned-dev.json"
+    if not oof_path.exists() or not dev_path.exists():
+        sys.exit("fit_profile: no learned-signal predictions in the cache; run tools/fit_learned.py first")
+    learned_oof, learned_dev = json.loads(oof_path.read_text()), json.loads(dev_path.read_text())
+    rows, results, z, da, pair = split["train"]
+    results = with_learned(results, [learned_oof[r["id"]] for r in rows])
+    rows_d, results_d, zd, dad, paird = split["dev"]
+    split["dev"] = (rows_d, with_learned(results_d, [learned_dev.get(r["id"]) for r in rows_d]), zd, dad, paird)
+    cal, oof, lolo, shrink = fit_one(results, rows, z, da, pair, args.precision, FEATURES)
+    print("fallback fit, for runs without the learned signal (its LM not installed):")
+    fallback, oof_fb, lolo_fb, _ = fit_one([{k: v for k, v in r.items() if k != "learned"} if r else r for r in results],
+                                            rows, z, da, pair, args.precision,
+                                            tuple(f for f in FEATURES if not f.startswith("learned.")))
     rows_d, results_d, zd, dad, paird = split["dev"]
     feats_d = [features_from(r) for r in results_d]
     sd = scores(cal, feats_d)
@@ -363,30 +382,26 @@ def main() -> None:
     sd_ng = scores(cal, [features_from(r, drop=("grammar",)) for r in results_d])
     print(f"  without the grammar signal (same profile): {boot(sd_ng, zd)}; "
           f"mean score {sd_ng.mean():.2f} vs {sd.mean():.2f}")
-    sd_nl = scores(cal, [features_from(r, drop=("learned",)) for r in results_d])
-    print(f"  without the learned signal (same profile, as where the LM is not installed): {boot(sd_nl, zd)}")
+    sd_nl = scores(fallback, [features_from(r, drop=("learned",)) for r in results_d])
+    print(f"  without the learned signal (the fallback fit, as where the LM is not installed): {boot(sd_nl, zd)}")
     for lp in PAIRS:
         sel = paird == lp
         print(f"    {lp} {boot(sd_nl[sel], zd[sel])}")
-    flagged = (sd < 100 * (1 - threshold) + 1e-9) & ~flagged_by_detectors(feats_d)
-    print(f"  dev calibrated-risk flag (p >= {threshold:.2f}, no detector flag): flagged {flagged.mean():.3f}, "
+    flagged = (sd < 100 * (1 - cal.threshold) + 1e-9) & ~flagged_by_detectors(feats_d)
+    print(f"  dev calibrated-risk flag (p >= {cal.threshold:.2f}, no detector flag): flagged {flagged.mean():.3f}, "
           f"precision(DA<50) {(dad[flagged] < 50).mean():.3f}, precision(DA<70) {(dad[flagged] < 70).mean():.3f}")
 
-    pairs = read_tsv(Path(args.demetr))
+    pairs = demetr_pairs(Path(args.demetr))
     texts_m = [t for r in pairs for t in (r["good"], r["bad"])]
-    res_m = results_of(texts_m, cache)
+    res_l = with_learned(results_of(texts_m, cache), learned_of(texts_m, cache))
     vis = np.array([r["visibility"] for r in pairs])
-    picked = sorted(np.random.default_rng(0).permutation(len(pairs))[:DEMETR_PAIRS])
-    quality_m = learned_of([t for i in picked for t in (pairs[i]["good"], pairs[i]["bad"])], cache)
-    res_l = with_learned([res_m[2 * i + k] for i in picked for k in (0, 1)], quality_m)
-    for label, res, v in (("model-free", res_m, vis), (f"with learned, {len(picked)} pairs", res_l, vis[picked]),
-                          (f"same {len(picked)} pairs, learned dropped",
-                           [features_from(r, drop=("learned",)) for r in res_l], vis[picked])):
-        score = scores(cal, [r if label.endswith("dropped") else features_from(r) for r in res])
+    for label, drop, fitted in ((f"{len(pairs)} pairs, with learned", (), cal),
+                                ("same pairs, learned left out (the fallback fit)", ("learned",), fallback)):
+        score = scores(fitted, [features_from(r, drop=drop) for r in res_l])
         good, badm = score[0::2], score[1::2]
         print(f"DEMETR pairwise accuracy (bad scores strictly lower; held out), {label}:")
         for kind in ("grammar", "surface", "mixed", "meaning", "empty"):
-            sel = v == kind
+            sel = vis == kind
             k, n = int((badm[sel] < good[sel]).sum()), int(sel.sum())
             lo, hi = wilson(k, n)
             print(f"  {kind:8} {k / max(n, 1):.3f} [{lo:.3f}, {hi:.3f}] n={n}")
@@ -402,7 +417,7 @@ def main() -> None:
               "cv5_spearman": f"{spearmanr(-oof, z).statistic:.4f}", "lolo_spearman": f"{spearmanr(-lolo, z).statistic:.4f}",
               "dev_spearman": f"{spearmanr(sd, zd).statistic:.4f}",
               "hand_set": "model signals (roundtrip, likelihood, neural fluency) keep their metric rules from each signal's SPEC"}
-    Path(args.out).write_text(profile_toml(Profile(name="default", calibrated=cal, source=source)))
+    Path(args.out).write_text(profile_toml(Profile(name="default", calibrated=cal, fallback=fallback, source=source)))
     print(f"wrote {args.out}")
 
 

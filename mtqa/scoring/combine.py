@@ -160,16 +160,15 @@ def _combine_fitted_score(
     and a sentence without a detector or metric flag gets a minor ``calibrated-risk`` flag only
     when p reaches the fit's high, precision-chosen threshold.
     """
-    cal = profile.calibrated
-    assert cal is not None
+    assert profile.calibrated is not None
     scored: list[SentenceScore] = []
-    for i, sentence, signals, p, flags in _fitted(sentences, results, cal):
+    for i, sentence, signals, cal, p, flags in _fitted(sentences, results, profile):
         risks, metric_flags = _metric_evidence(sentence, i, signals, profile, zscores)
         # a detector flag whose severity the fit does not weigh keeps its hand-set risk
         risks += [profile.flag_risk.get(f.severity, 0.0) for f in flags if f"flags.{f.severity}" not in cal.features]
         flags += metric_flags
         if p >= cal.threshold and not any(f.severity in ("major", "minor") for f in flags):
-            flags.append(_calibrated_flag(sentence, signals, profile, p))
+            flags.append(_calibrated_flag(sentence, signals, profile, cal, p))
         score = 100.0 * (1.0 - p)
         for r in risks:
             score *= 1.0 - r
@@ -189,13 +188,12 @@ def _combine_calibrated(
     threshold was chosen for a precision (or recall) on labelled data, and a flag the fit does not
     back would break that promise.
     """
-    cal = profile.calibrated
-    assert cal is not None
+    assert profile.calibrated is not None
     scored: list[SentenceScore] = []
-    for _, sentence, signals, p, flags in _fitted(sentences, results, cal):
+    for _, sentence, signals, cal, p, flags in _fitted(sentences, results, profile):
         if p >= cal.threshold:
             if not any(f.severity in ("major", "minor") for f in flags):
-                flags.append(_calibrated_flag(sentence, signals, profile, p))
+                flags.append(_calibrated_flag(sentence, signals, profile, cal, p))
         else:
             flags = [replace(f, severity="info") if f.severity in ("major", "minor") else f for f in flags]
         flags.sort(key=lambda f: (f.start, f.end, f.code))
@@ -204,17 +202,20 @@ def _combine_calibrated(
     return scored
 
 
-def _fitted(sentences: Sequence[Sentence], results: Mapping[str, Sequence[SignalResult]], cal: Calibrated):
-    """Per sentence, for both calibrated modes: (index, sentence, its signal results, the fit's p, its flags)."""
+def _fitted(sentences: Sequence[Sentence], results: Mapping[str, Sequence[SignalResult]], profile: Profile):
+    """Per sentence, for both calibrated modes: (index, sentence, its signal results, the fit that
+    applies to them, its p, its flags)."""
     for i, sentence in enumerate(sentences):
         signals = {name: res[i] for name, res in sorted(results.items())}
-        yield i, sentence, signals, cal.probability(signal_features(signals)), [f for res in signals.values() for f in res.flags]
+        features = signal_features(signals)
+        cal = profile.fit_for(features)
+        assert cal is not None
+        yield i, sentence, signals, cal, cal.probability(features), [f for res in signals.values() for f in res.flags]
 
 
-def _calibrated_flag(sentence: Sentence, signals: Mapping[str, SignalResult], profile: Profile, p: float) -> Flag:
+def _calibrated_flag(sentence: Sentence, signals: Mapping[str, SignalResult], profile: Profile, cal: Calibrated,
+                     p: float) -> Flag:
     """The fit's own flag, over the worst suspects, for a sentence no detector flagged."""
-    cal = profile.calibrated
-    assert cal is not None
     severity = "major" if p >= cal.major_threshold else "minor"
     suspects = [s for res in signals.values() for s in res.suspects]
     start, end = _suspect_span(sentence, suspects, profile.max_suspects)

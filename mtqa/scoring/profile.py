@@ -101,13 +101,26 @@ class Profile:
     max_suspects: int = 3
     source: Mapping[str, str] = field(default_factory=dict)  # what a calibrated profile was fitted on
     calibrated: Calibrated | None = None  # when set, it replaces the hand-set combination
+    # a second fit for runs that lack a signal the first one reads (the learned signal where its LM is
+    # not installed): a missing feature at its training mean would leave the other weights too small
+    fallback: Calibrated | None = None
+
+    def fit_for(self, features: Mapping[str, float]) -> Calibrated | None:
+        """The fit a run's features call for: ``fallback`` when none of the continuous features that
+        only ``calibrated`` reads was produced, else ``calibrated``."""
+        cal, fb = self.calibrated, self.fallback
+        if cal is None or fb is None:
+            return cal
+        own = [f for f in cal.features if f not in fb.features and not f.startswith(("flags.", FLAG_CODE))]
+        return cal if any(f in features for f in own) else fb
 
     @property
     def signature(self) -> str:
         """``default`` for the built-in profile, else ``name@<hash of its numbers>``: two profile
         files with the same name but other thresholds never give comparable-looking reports."""
         if self.calibrated is not None:
-            return f"{self.name}@{self.calibrated.digest}"
+            fallback = f"+{self.fallback.digest}" if self.fallback is not None else ""
+            return f"{self.name}@{self.calibrated.digest}{fallback}"
         if self == Profile():
             return self.name
         numbers = repr((self.metrics, sorted(self.flag_risk.items()), self.relative_z, self.rules_risk_weight,
@@ -161,7 +174,7 @@ def _metric(entry: object) -> MetricRule:
 
 
 PROFILE_KEYS = {"low_score_needs_models", "name", "metrics", "flag_risk", "relative_z", "rules_risk_weight", "flag_threshold",
-                "max_suspects", "source", "calibrated"}
+                "max_suspects", "source", "calibrated", "fallback"}
 
 
 def _within(value: float, low: float, high: float, what: str) -> float:
@@ -191,14 +204,15 @@ def _profile_from(data: dict, p: Path) -> Profile:
         low_score_needs_models=bool(data.get("low_score_needs_models", base.low_score_needs_models)),
         source={str(k): str(v) for k, v in data.get("source", {}).items()},
         calibrated=_load_calibrated(data.get("calibrated"), p),
+        fallback=_load_calibrated(data.get("fallback"), p, "fallback"),
     )
 
 
-def _load_calibrated(table: object, path: Path) -> Calibrated | None:
+def _load_calibrated(table: object, path: Path, name: str = "calibrated") -> Calibrated | None:
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise ProfileError(f"profile {path}: [calibrated] must be a table")
+        raise ProfileError(f"profile {path}: [{name}] must be a table")
     try:
         return Calibrated(
             features=tuple(str(f) for f in table["features"]),
@@ -211,9 +225,9 @@ def _load_calibrated(table: object, path: Path) -> Calibrated | None:
             mode=str(table.get("mode", "gate")),
         )
     except KeyError as exc:
-        raise ProfileError(f"profile {path}: [calibrated] lacks {exc.args[0]!r}") from None
+        raise ProfileError(f"profile {path}: [{name}] lacks {exc.args[0]!r}") from None
     except (TypeError, ValueError) as exc:
-        raise ProfileError(f"profile {path}: bad [calibrated] table: {exc}") from None
+        raise ProfileError(f"profile {path}: bad [{name}] table: {exc}") from None
 
 
 def sigmoid(x: float) -> float:
@@ -256,10 +270,16 @@ def profile_toml(profile: Profile) -> str:
                 "# coef is per flag), flag.<code> a code's own deviation from its severity's weight (a code not",
                 "# raised counts 0); a severity with no feature keeps its hand-set risk (flag_risk).",
                 "# Flags keep their severity; p >= threshold adds a minor flag to a sentence without one."]
-        lines += [f"{key} = {_toml_value(getattr(cal, key))}" for key in
-                  ("features", "mean", "scale", "coef", "intercept", "threshold", "major_threshold")]
-        if cal.mode != "gate":
-            lines.append(f"mode = {q(cal.mode)}")
+        for title, fit in (("calibrated", cal), ("fallback", profile.fallback)):
+            if fit is None:
+                continue
+            if title == "fallback":
+                lines += ["", "# The same fit without the features only [calibrated] reads, for runs that lack them.",
+                          "[fallback]"]
+            lines += [f"{key} = {_toml_value(getattr(fit, key))}" for key in
+                      ("features", "mean", "scale", "coef", "intercept", "threshold", "major_threshold")]
+            if fit.mode != "gate":
+                lines.append(f"mode = {q(fit.mode)}")
         lines += ["", "[source]"]
         lines += [f"{key} = {q(str(value))}" for key, value in profile.source.items()]
         return "\n".join(lines) + "\n"

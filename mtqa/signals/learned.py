@@ -6,7 +6,8 @@ say); what the LM *represents* about a sentence carries far more. SmolLM2-135M (
 
 - sentence head: ridge regression on the mean over tokens of the chosen layers' states → predicted
   human quality (``quality``, DA z scale) and, through a logistic link, ``risk`` = P(needs repair);
-- word head: logistic regression on each token's state → P(the word is changed by a post-editor);
+- word head: logistic regression on each token's state (and the sentence's quality) → P(the word is
+  changed by a post-editor);
   the words above the head's threshold are the suspects, with character spans.
 
 The model runs only as deep as the deepest layer the heads read, batched by token budget with the
@@ -64,6 +65,7 @@ class Head:
     token_scale: tuple[float, ...]
     token_coef: tuple[float, ...]
     token_intercept: float
+    token_quality: float  # the sentence's quality joins each token's logit with this weight
     word_threshold: float  # a word is suspect at P(BAD) >= this
     digest: str
 
@@ -80,7 +82,7 @@ def load_head(path: Path = HEAD_FILE) -> Head:
     return Head(tuple(s["layers"]), tuple(s["mean"]), tuple(s["scale"]), tuple(s["coef"]), float(s["intercept"]),
                 (float(s["link"][0]), float(s["link"][1])), float(s["minor"]), float(s["major"]),
                 int(w["layer"]), tuple(w["mean"]), tuple(w["scale"]), tuple(w["coef"]), float(w["intercept"]),
-                float(w["threshold"]), hashlib.sha256(raw).hexdigest()[:12])
+                float(w.get("quality_coef", 0.0)), float(w["threshold"]), hashlib.sha256(raw).hexdigest()[:12])
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ class LearnedSignal:
         suspects: tuple[Suspect, ...] = ()
         if len(reading.offsets):
             tmean, tscale, tcoef = self._token
-            logits = ((reading.tokens - tmean) / tscale) @ tcoef + head.token_intercept
+            logits = ((reading.tokens - tmean) / tscale) @ tcoef + (head.token_intercept + head.token_quality * quality)
             probs = [round(float(p), DIGITS) for p in torch.sigmoid(logits)]
             suspects = word_suspects(sentence.text, reading.offsets, probs, head.word_threshold)
         flags: tuple[Flag, ...] = ()

@@ -66,7 +66,7 @@ def test_cli_reports_a_broken_config_in_one_line(cli, tmp_path, seed_path, monke
 
 def test_config_defaults_run_every_signal_offline():
     config = Config()
-    assert config.signals == ("rules", "grammar", "roundtrip", "likelihood", "fluency") and config.offline
+    assert config.signals == ("rules", "grammar", "roundtrip", "likelihood", "fluency", "learned") and config.offline
 
 
 def test_api_overrides_take_the_same_forms_as_the_config_file():

@@ -136,3 +136,28 @@ def test_a_sentence_with_no_words_scores_below_a_plain_one_by_default():
     empty = [scored.sentences[i].score for i in (0, 2)]
     plain = [scored.sentences[i].score for i in (1, 3)]
     assert max(empty) < min(plain) / 2  # far below: no words is no English, not an average sentence
+
+
+def test_a_run_without_the_learned_signal_is_scored_by_the_fallback_fit(tmp_path):
+    from mtqa.scoring.profile import Calibrated, Profile, load_profile, profile_toml
+
+    with_lm = Calibrated(features=("learned.quality", "rules.lex_oov_share", "flags.major"), mean=(0.0, 0.0, 0.0),
+                         scale=(1.0, 1.0, 1.0), coef=(-2.0, 0.5, 1.0), intercept=0.0, threshold=0.9, mode="score")
+    without = Calibrated(features=("rules.lex_oov_share", "flags.major"), mean=(0.0, 0.0), scale=(1.0, 1.0),
+                         coef=(3.0, 1.0), intercept=0.0, threshold=0.8, mode="score")
+    profile = Profile(name="p", calibrated=with_lm, fallback=without)
+    assert profile.fit_for({"learned.quality": 1.0, "rules.lex_oov_share": 0.1}) is with_lm
+    assert profile.fit_for({"rules.lex_oov_share": 0.1, "flags.major": 0.0}) is without
+    path = tmp_path / "p.toml"
+    path.write_text(profile_toml(profile))
+    again = load_profile(path)
+    assert again.calibrated == with_lm and again.fallback == without and again.signature == profile.signature
+    assert profile.signature != Profile(name="p", calibrated=with_lm).signature
+
+
+def test_the_built_in_profile_has_a_fallback_without_the_learned_signal():
+    from mtqa.scoring.profile import load_profile
+
+    profile = load_profile(None)
+    assert "learned.quality" in profile.calibrated.features
+    assert profile.fallback is not None and not any(f.startswith("learned.") for f in profile.fallback.features)

@@ -198,14 +198,18 @@ def real_signal(real_models):
     return learned.build(config, ModelContext(config))
 
 
-REPAIRS = [  # garbled machine translation, and the sentence an editor made of it
-    ("However, this has not yet responded.", "However, he has not yet responded."),
-    ("According to a report by, there have been no official statements.",
-     "According to a report by the newspaper, there have been no official statements."),
-    ("The minister said, that the the government will the law change next year.",
-     "The minister said that the government will change the law next year."),
-    ("It is unclear whether the militant groups to which Russia is said to have actually killed US soldiers.",
-     "It is unclear whether the militant groups Russia is said to have paid actually killed US soldiers."),
+# Garbled machine translation that keeps the German sentence structure, and the sentence an editor
+# made of it. The learned model sees damage to the shape of a sentence; a single wrong word in a
+# sound sentence ("this" for "he") is the detectors' business (docs/measurements.md).
+REPAIRS = [
+    ("Yesterday has the government a new plan for the schools announced.",
+     "Yesterday the government announced a new plan for the schools."),
+    ("The police could the suspect until now not find.",
+     "Until now, the police have not been able to find the suspect."),
+    ("Whether the talks successful will be, is still unclear.",
+     "Whether the talks will be successful is still unclear."),
+    ("In the city became many streets after the heavy rain flooded.",
+     "After the heavy rain, many streets in the city were flooded."),
 ]
 
 
