@@ -17,12 +17,15 @@ every side in its own fresh process with its thread count pinned, each repeated 
   mtqa's thread split), and the same with a vocabulary shortlist on the two translation passes;
 - the model-free tiers on news-like prose (articles of 100 DEMETR sentences from ``data/dev``, in
   paragraphs of five): the rules tier and the default model-free tier (rules, grammar, n-gram
-  fluency) with 1 and 2 worker processes, and in the same rounds the work no checker can skip:
+  fluency) with 1 and 2 worker processes, the latter also as ``score`` and ``check`` run it for a
+  table or CSV (no sentence shown: no null-link re-parse; one process), and in the same rounds the
+  work no checker can skip:
   spaCy's own ``nlp.pipe`` over the same paragraphs with the components the segmenter runs, and
   link-grammar's strict parse of the same sentences the grammar signal parses. Two ratios follow
   that hold from one machine to the next: rules tier / spaCy, default tier / (spaCy + link-grammar);
 - a feed of ``MTQA_BENCH_FEED`` sentences (default 100,000; 0 skips it) through ``mtqa score --feed``
-  with the default model-free signals, a fresh process timed from start to exit, once after the rounds;
+  with the default model-free signals (CSV: the table's path), a fresh process timed from start to
+  exit, once after the rounds;
 - peak resident memory of each side (the largest of its repeats; workers counted apart);
 - a roofline for the greedy passes from this run's bandwidth and GEMM figures: per decoding step
   each batch reads the decoder's int8 weights, the vocabulary projection and its attention caches,
@@ -38,7 +41,7 @@ random weights), so the model sides time model work only. The shortlist side kee
 ``SHORTLIST_PIECES`` pieces (an assumed size: the list ``--shortlist 20000`` makes from the real
 vocabulary cannot be built without it). Last line:
 ``speedup=<x> sentences_per_s=<y> roofline_fraction=<z> rules_1=<s/s> rules_2=<s/s> cold_over_spacy=<s>
-default_1=<s/s> default_2=<s/s> rules_over_spacy=<r> default_over_floor=<r> feed=<s/s>``. ``--tiers-only``
+default_1=<s/s> default_2=<s/s> articles_1=<s/s> rules_over_spacy=<r> default_over_floor=<r> feed=<s/s>``. ``--tiers-only``
 leaves out the cold start and the model passes.
 """
 
@@ -62,6 +65,9 @@ SHORTLIST_PIECES = 16384  # pieces the shortlist side keeps (about 28 % of the v
 RULES_ARTICLES = 24  # of 100 sentences each, per rules-tier measurement
 TIER_ARTICLES = 8  # of 100 DEMETR sentences each, per model-free tier measurement
 TIER_SIGNALS = ("rules", "grammar", "fluency")  # the default signals that need no model download
+# rules; the default model-free tier with every sentence's detail (flags, json...); the same as score
+# and check run it for a table or CSV (Config.sentence_detail off)
+TIERS = ("rules", "default", "articles")
 PAIRS = Path(__file__).resolve().parent.parent / "data" / "dev" / "demetr-flores-pairs.tsv.gz"
 SENTENCE = "Ministers met in Berlin on Monday and agreed on a plan."
 OUT_RATIO = 1.15  # German/English output tokens per source token, as opus-mt writes them
@@ -369,7 +375,7 @@ def tier_config(tier: str, processes: int, empty: Path):
     from mtqa.config import Config
 
     signals = ("rules",) if tier == "rules" else TIER_SIGNALS
-    return Config(signals=signals, workers=processes, models_dir=empty)
+    return Config(signals=signals, workers=processes, models_dir=empty, sentence_detail=tier != "articles")
 
 
 def child_tier(tier: str, processes: int) -> dict:
@@ -435,7 +441,10 @@ def child_floor() -> dict:
 
 def child_feed(sentences: int) -> dict:
     """``mtqa score --feed`` over a JSONL feed of ``sentences`` (articles of 100), a fresh process
-    timed from start to exit, and the largest process's peak memory."""
+    timed from start to exit, and the largest process's peak memory. Written as CSV, the table's
+    path (one row per article), whose rows count the prose sentences."""
+    import csv
+
     with tempfile.TemporaryDirectory(prefix="mtqa-feed-") as tmp:
         feed = Path(tmp) / "feed.jsonl"
         with feed.open("w", encoding="utf-8") as fh:
@@ -443,12 +452,12 @@ def child_feed(sentences: int) -> dict:
                 fh.write(json.dumps({"id": i, "text": text}) + "\n")
         (Path(tmp) / "empty").mkdir()
         argv = [sys.executable, "-m", "mtqa", "score", str(feed), "--feed", "--signals", ",".join(TIER_SIGNALS),
-                "--models-dir", str(Path(tmp) / "empty"), "--format", "jsonl", "-o", str(Path(tmp) / "out.jsonl")]
+                "--models-dir", str(Path(tmp) / "empty"), "--format", "csv", "-o", str(Path(tmp) / "out.csv")]
         start = time.perf_counter()
         subprocess.run(argv, check=True, capture_output=True)
         elapsed = time.perf_counter() - start
-        with (Path(tmp) / "out.jsonl").open(encoding="utf-8") as fh:
-            count = sum(len(json.loads(line)["sentences"]) for line in fh)
+        with (Path(tmp) / "out.csv").open(encoding="utf-8") as fh:
+            count = sum(int(row["sentences"]) for row in csv.DictReader(fh))
     return {"seconds": elapsed, "sentences": count,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
@@ -511,7 +520,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="sentences in the JSONL feed through mtqa score (0: no feed)")
     parser.add_argument("--tiers-only", action="store_true", help="leave out the cold start and the model passes")
     parser.add_argument("--child", choices=("machine", "hf", "ct2", "ct2-shortlist", "rules", "tier", "floor", "feed"))
-    parser.add_argument("--tier", choices=("rules", "default"), default="default")
+    parser.add_argument("--tier", choices=TIERS, default="default")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args(argv)
@@ -538,7 +547,7 @@ def run(n: int, repeats: int, feed: int, tiers_only: bool) -> None:
     load_before = os.getloadavg()
     model_sides = () if tiers_only else ("hf", "ct2", "ct2-shortlist")
     machine, cold, rules, models = [], {}, {1: [], 2: []}, {s: [] for s in model_sides}
-    tiers: dict[tuple[str, int], list[dict]] = {(t, p): [] for t in ("rules", "default") for p in (1, 2)}
+    tiers: dict[tuple[str, int], list[dict]] = {(t, p): [] for t in TIERS for p in (1, 2) if (t, p) != ("articles", 2)}
     floor: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="mtqa-bench-") as tmp:
         workdir = Path(tmp)
@@ -682,7 +691,8 @@ def report_tiers(tiers: dict[tuple[str, int], list[dict]], floor: list[dict], fe
         mem = f"{max(r['peak_rss_mb'] for r in runs):.0f}"
         if p > 1:
             mem += f" + {p} x {max(r['worker_rss_mb'] for r in runs):.0f} (workers)"
-        label = "rules" if tier == "rules" else "default model-free (" + ", ".join(TIER_SIGNALS) + ")"
+        label = {"rules": "rules", "default": "default model-free (" + ", ".join(TIER_SIGNALS) + ")",
+                 "articles": "the same, article rows only (score, check as table or CSV)"}[tier]
         print(f"| {label} | {p} | {fig([r['rate'] for r in runs], '.0f')} | {mem} |")
     for tier in ("rules", "default"):
         same = len({r["digest"] for p in (1, 2) for r in tiers[(tier, p)]}) == 1
@@ -699,10 +709,11 @@ def report_tiers(tiers: dict[tuple[str, int], list[dict]], floor: list[dict], fe
     print(f"rules tier / spaCy's nlp.pipe: {rules_ratio:.2f}; default tier / (spaCy + link-grammar strict parse): "
           f"{default_ratio:.2f} (one process each, same rounds)")
     out = {"default_1": f"{default_1:.0f}", "default_2": f"{median([r['rate'] for r in tiers[('default', 2)]]):.0f}",
+           "articles_1": f"{median([r['rate'] for r in tiers[('articles', 1)]]):.0f}",
            "rules_over_spacy": f"{rules_ratio:.2f}", "default_over_floor": f"{default_ratio:.2f}"}
     if fed:
         rate = fed["sentences"] / fed["seconds"]
-        print(f"feed: mtqa score --feed --signals {','.join(TIER_SIGNALS)} --format jsonl, {fed['sentences']} sentences "
+        print(f"feed: mtqa score --feed --signals {','.join(TIER_SIGNALS)} --format csv, {fed['sentences']} sentences "
               f"in {fed['sentences'] // 100} articles (each drawn from the 14,357 DEMETR sentences, so a sentence "
               f"recurs), processes as the engine chooses, start-up included: {fed['seconds']:.0f} s, "
               f"{rate:.0f} sentences/s; largest process peaked at {fed['peak_rss_mb']:.0f} MB")
