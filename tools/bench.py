@@ -574,7 +574,8 @@ def run(n: int, repeats: int, feed: int, tiers_only: bool) -> None:
             for side in model_sides:
                 models[side].append(run_child(side, "--workdir", str(workdir), "-n", str(n), threads=ncores))
             print(f"round {r + 1}/{repeats} done at {time.perf_counter() - t0:.0f} s", flush=True)
-        fed = run_child("feed", "--feed", str(feed), threads=1) if feed else None
+        # the thread count as a user has it: the engine reads OMP_NUM_THREADS as the cores it may use
+        fed = run_child("feed", "--feed", str(feed), threads=ncores) if feed else None
     summary = report(n, ncores, load_before, machine, cold, rules, models)
     summary.update(report_tiers(tiers, floor, fed))
     print(" ".join(f"{key}={value}" for key, value in summary.items()))
