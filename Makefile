@@ -48,10 +48,13 @@ test-slow: setup  # the tests marked slow, with MTQA_SLOW=1: an opus-mt-sized mo
 lint: setup
 	$(BIN)/ruff check mtqa tests tools
 
-# cold start, rules-tier sentences/s (1 and 2 processes), the model passes (transformers fp32, ct2 int8,
-# ct2 int8 + shortlist), peak memory, roofline: interleaved rounds, median (min-max); about 6 minutes
+# cold start, rules-tier sentences/s (1 and 2 processes), the default model-free tier beside it with
+# its floor (spaCy + link-grammar) and the ratios, the model passes (transformers fp32, ct2 int8, ct2
+# int8 + shortlist), peak memory, roofline: interleaved rounds, median (min-max); then a feed of
+# MTQA_BENCH_FEED sentences (100,000) through mtqa score. Half an hour or more on 2 cores;
+# BENCH_ARGS=--tiers-only leaves out the cold start and the model passes.
 bench: setup
-	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 	$(BIN)/python tools/bench_learned.py
 
 # MLQE-PE lives outside the repository: MLQE=DIR to point elsewhere.

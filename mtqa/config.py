@@ -59,6 +59,10 @@ class Config:
     cpus_per_worker: float = 1.0
     gpus_per_worker: float = 0.0
     docs_per_task: int = 4  # documents a worker (Ray actor or local process) checks per call
+    # Set by the command, not a setting: False when the output shows only article figures (score and
+    # check as a table or CSV), so work that only a sentence row shows is left out (the grammar
+    # signal's null-link re-parse). Scores, flags and the gate are the same either way.
+    sentence_detail: bool = True
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -148,8 +152,11 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
+COMMAND_ONLY = frozenset({"sentence_detail"})  # fields a command sets from its output, not settings
+
+
 def _from_mapping(data: dict[str, Any], source: str) -> dict[str, Any]:
-    known = {f.name for f in fields(Config)}
+    known = {f.name for f in fields(Config)} - COMMAND_ONLY
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")

@@ -15,6 +15,17 @@ every side in its own fresh process with its thread count pinned, each repeated 
   German) on full-size random-weight opus-mt models: plain transformers fp32 (batches of 16 in input
   order, torch threads = cores), mtqa's CTranslate2 int8 path (token-budget length-sorted batches,
   mtqa's thread split), and the same with a vocabulary shortlist on the two translation passes;
+- the model-free tiers on news-like prose (articles of 100 DEMETR sentences from ``data/dev``, in
+  paragraphs of five): the rules tier and the default model-free tier (rules, grammar, n-gram
+  fluency) with 1 and 2 worker processes, the latter also as ``score`` and ``check`` run it for a
+  table or CSV (no sentence shown: no null-link re-parse; one process), and in the same rounds the
+  work no checker can skip:
+  spaCy's own ``nlp.pipe`` over the same paragraphs with the components the segmenter runs, and
+  link-grammar's strict parse of the same sentences the grammar signal parses. Two ratios follow
+  that hold from one machine to the next: rules tier / spaCy, default tier / (spaCy + link-grammar);
+- a feed of ``MTQA_BENCH_FEED`` sentences (default 100,000; 0 skips it) through ``mtqa score --feed``
+  with the default model-free signals (CSV: the table's path), a fresh process timed from start to
+  exit, once after the rounds;
 - peak resident memory of each side (the largest of its repeats; workers counted apart);
 - a roofline for the greedy passes from this run's bandwidth and GEMM figures: per decoding step
   each batch reads the decoder's int8 weights, the vocabulary projection and its attention caches,
@@ -29,7 +40,9 @@ cost per sentence then equals a real model's. The sentences are token ids (no to
 random weights), so the model sides time model work only. The shortlist side keeps
 ``SHORTLIST_PIECES`` pieces (an assumed size: the list ``--shortlist 20000`` makes from the real
 vocabulary cannot be built without it). Last line:
-``speedup=<x> sentences_per_s=<y> roofline_fraction=<z> rules_1=<s/s> rules_2=<s/s> cold_over_spacy=<s>``.
+``speedup=<x> sentences_per_s=<y> roofline_fraction=<z> rules_1=<s/s> rules_2=<s/s> cold_over_spacy=<s>
+default_1=<s/s> default_2=<s/s> articles_1=<s/s> rules_over_spacy=<r> default_over_floor=<r> feed=<s/s>``. ``--tiers-only``
+leaves out the cold start and the model passes.
 """
 
 from __future__ import annotations
@@ -50,6 +63,12 @@ from mtqa.testing.opus import D_MODEL, EOS, FFN, LAYERS, PAD, VOCAB
 SEED = 20240601
 SHORTLIST_PIECES = 16384  # pieces the shortlist side keeps (about 28 % of the vocabulary)
 RULES_ARTICLES = 24  # of 100 sentences each, per rules-tier measurement
+TIER_ARTICLES = 8  # of 100 DEMETR sentences each, per model-free tier measurement
+TIER_SIGNALS = ("rules", "grammar", "fluency")  # the default signals that need no model download
+# rules; the default model-free tier with every sentence's detail (flags, json...); the same as score
+# and check run it for a table or CSV (Config.sentence_detail off)
+TIERS = ("rules", "default", "articles")
+PAIRS = Path(__file__).resolve().parent.parent / "data" / "dev" / "demetr-flores-pairs.tsv.gz"
 SENTENCE = "Ministers met in Berlin on Monday and agreed on a plan."
 OUT_RATIO = 1.15  # German/English output tokens per source token, as opus-mt writes them
 BASELINE_BATCH = 16
@@ -335,6 +354,118 @@ def child_rules(processes: int, articles: int) -> dict:
             "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if processes > 1 else 0.0}
 
 
+def news_articles(count: int, seed: int = SEED) -> list[tuple[str, str]]:
+    """``count`` (id, text) articles of 100 distinct DEMETR sentences in paragraphs of five, drawn at
+    random with ``seed`` from the 14,357 sentences (good and damaged) in ``data/dev``."""
+    import csv
+    import gzip
+
+    with gzip.open(PAIRS, "rt", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    pool = sorted({r[k] for r in rows for k in ("good", "bad")})
+    rng = random.Random(seed)
+    out = []
+    for a in range(count):
+        picked = rng.sample(pool, 100)
+        out.append((f"n{a}", "\n\n".join(" ".join(picked[i:i + 5]) for i in range(0, 100, 5))))
+    return out
+
+
+def tier_config(tier: str, processes: int, empty: Path):
+    from mtqa.config import Config
+
+    signals = ("rules",) if tier == "rules" else TIER_SIGNALS
+    return Config(signals=signals, workers=processes, models_dir=empty, sentence_detail=tier != "articles")
+
+
+def child_tier(tier: str, processes: int) -> dict:
+    """A model-free tier through the local engine over the news articles: sentences/s once started
+    and warm, the JSONL's digest, peak memory. One more article is checked first, untimed: the
+    first check loads what the pipeline loads lazily (seconds), which the spaCy side's warm-up
+    leaves out too; forked workers inherit it. Start-up is the feed's to count."""
+    import hashlib
+
+    from mtqa.engines import open_engine
+    from mtqa.report.json import dumps, report_to_dict
+    from mtqa.types import Document
+
+    *articles, warm = news_articles(TIER_ARTICLES + 1)
+    docs = [Document(i, i, text) for i, text in articles]
+    with tempfile.TemporaryDirectory() as empty:  # no model found: the model signals stay out
+        engine = open_engine(tier_config(tier, processes, Path(empty)))
+        engine.checker.check_document(Document(warm[0], warm[0], warm[1]))
+        out = hashlib.sha256()
+        start = time.perf_counter()
+        count = 0
+        for report in engine.reports(docs):
+            out.update((dumps(report_to_dict(report), indent=None) + "\n").encode())
+            count += len(report.sentences)
+        elapsed = time.perf_counter() - start
+        engine.close()
+    return {"rate": count / elapsed, "digest": out.hexdigest(), "peak_rss_mb": peak_rss_mb(),
+            "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if processes > 1 else 0.0}
+
+
+def child_floor() -> dict:
+    """The work under the tiers, one process: spaCy's own ``nlp.pipe`` over the articles' paragraphs
+    with the segmenter's components (its own attribute ruler), and link-grammar's strict parse
+    (the grammar signal's options, nothing else) of the sentences the grammar signal parses."""
+    from mtqa.pipeline import Checker
+    from mtqa.signals import grammar
+    from mtqa.text.dateline import dateline_end
+    from mtqa.text.sentences.nlp import english
+    from mtqa.types import Document
+
+    articles = news_articles(TIER_ARTICLES)
+    with tempfile.TemporaryDirectory() as empty:
+        checker = Checker(tier_config("default", 1, Path(empty)))
+    sentences = [s for i, text in articles for s in checker.sentences(Document(i, i, text))]
+    parsed = [grammar.normalise(s.text[dateline_end(s.text):]).strip() for s in sentences
+              if s.kind == "body" and grammar.MIN_WORDS <= len(s.text.split()) <= grammar.MAX_WORDS]
+    nlp = english()
+    paragraphs = [p for _, text in articles for p in text.split("\n\n")]
+    wanted = [n for n in ("tok2vec", "tagger", "parser", "attribute_ruler") if n in nlp.pipe_names]
+    with nlp.select_pipes(enable=wanted):
+        list(nlp.pipe(paragraphs[:20], batch_size=64))  # warm-up
+        start = time.perf_counter()
+        for _ in nlp.pipe(paragraphs, batch_size=64):
+            pass
+        spacy_s = time.perf_counter() - start
+    lg = grammar.import_link_grammar()
+    signal = grammar.GrammarSignal(lg)
+    start = time.perf_counter()
+    for text in parsed:
+        try:
+            lg.Sentence(text, signal.dictionary, signal.strict).parse()
+        except lg.LG_TimerExhausted:
+            pass
+    lg_s = time.perf_counter() - start
+    return {"sentences": len(sentences), "spacy_s": spacy_s, "lg_s": lg_s, "lg_sentences": len(parsed)}
+
+
+def child_feed(sentences: int) -> dict:
+    """``mtqa score --feed`` over a JSONL feed of ``sentences`` (articles of 100), a fresh process
+    timed from start to exit, and the largest process's peak memory. Written as CSV, the table's
+    path (one row per article), whose rows count the prose sentences."""
+    import csv
+
+    with tempfile.TemporaryDirectory(prefix="mtqa-feed-") as tmp:
+        feed = Path(tmp) / "feed.jsonl"
+        with feed.open("w", encoding="utf-8") as fh:
+            for i, text in news_articles(max(1, sentences // 100), seed=SEED + 1):
+                fh.write(json.dumps({"id": i, "text": text}) + "\n")
+        (Path(tmp) / "empty").mkdir()
+        argv = [sys.executable, "-m", "mtqa", "score", str(feed), "--feed", "--signals", ",".join(TIER_SIGNALS),
+                "--models-dir", str(Path(tmp) / "empty"), "--format", "csv", "-o", str(Path(tmp) / "out.csv")]
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        elapsed = time.perf_counter() - start
+        with (Path(tmp) / "out.csv").open(encoding="utf-8") as fh:
+            count = sum(int(row["sentences"]) for row in csv.DictReader(fh))
+    return {"seconds": elapsed, "sentences": count,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
 def run_child(kind: str, *args: str, threads: int) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", kind, *args], check=True, capture_output=True,
                          text=True, env=pinned_env(threads))
@@ -389,7 +520,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=int(os.environ.get("MTQA_BENCH_SENTENCES", "128")),
                         help="sentences through the model passes")
     parser.add_argument("--repeats", type=int, default=int(os.environ.get("MTQA_BENCH_REPEATS", "3")))
-    parser.add_argument("--child", choices=("machine", "hf", "ct2", "ct2-shortlist", "rules"))
+    parser.add_argument("--feed", type=int, default=int(os.environ.get("MTQA_BENCH_FEED", "100000")),
+                        help="sentences in the JSONL feed through mtqa score (0: no feed)")
+    parser.add_argument("--tiers-only", action="store_true", help="leave out the cold start and the model passes")
+    parser.add_argument("--child", choices=("machine", "hf", "ct2", "ct2-shortlist", "rules", "tier", "floor", "feed"))
+    parser.add_argument("--tier", choices=TIERS, default="default")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args(argv)
@@ -398,34 +533,52 @@ def main(argv: list[str] | None = None) -> None:
             result = child_machine()
         elif args.child == "rules":
             result = child_rules(args.processes, RULES_ARTICLES)
+        elif args.child == "tier":
+            result = child_tier(args.tier, args.processes)
+        elif args.child == "floor":
+            result = child_floor()
+        elif args.child == "feed":
+            result = child_feed(args.feed)
         else:
             result = child_models(args.child, args.workdir, args.n)
         print(json.dumps(result))
         return
-    run(args.n, args.repeats)
+    run(args.n, args.repeats, args.feed, args.tiers_only)
 
 
-def run(n: int, repeats: int) -> None:
+def run(n: int, repeats: int, feed: int, tiers_only: bool) -> None:
     ncores = cores()
     load_before = os.getloadavg()
-    model_sides = ("hf", "ct2", "ct2-shortlist")
+    model_sides = () if tiers_only else ("hf", "ct2", "ct2-shortlist")
     machine, cold, rules, models = [], {}, {1: [], 2: []}, {s: [] for s in model_sides}
+    tiers: dict[tuple[str, int], list[dict]] = {(t, p): [] for t in TIERS for p in (1, 2) if (t, p) != ("articles", 2)}
+    floor: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="mtqa-bench-") as tmp:
         workdir = Path(tmp)
         t0 = time.perf_counter()
-        build_models(workdir)
-        cold_args = cold_start_commands(workdir)
-        print(f"built the models in {time.perf_counter() - t0:.0f} s; {repeats} rounds follow", flush=True)
+        cold_args = {}
+        if not tiers_only:
+            build_models(workdir)
+            cold_args = cold_start_commands(workdir)
+            print(f"built the models in {time.perf_counter() - t0:.0f} s", flush=True)
+        print(f"{repeats} rounds follow", flush=True)
         for r in range(repeats):  # every round runs every side once, in the same order
             machine.append(run_child("machine", threads=ncores))
             for label, argv in cold_args.items():
                 cold.setdefault(label, []).append(timed(argv, ncores))
             for p in (1, 2):
                 rules[p].append(run_child("rules", "--processes", str(p), threads=1))
+            floor.append(run_child("floor", threads=1))
+            for (tier, p), runs in tiers.items():
+                runs.append(run_child("tier", "--tier", tier, "--processes", str(p), threads=1))
             for side in model_sides:
                 models[side].append(run_child(side, "--workdir", str(workdir), "-n", str(n), threads=ncores))
             print(f"round {r + 1}/{repeats} done at {time.perf_counter() - t0:.0f} s", flush=True)
-    report(n, ncores, load_before, machine, cold, rules, models)
+        # the thread count as a user has it: the engine reads OMP_NUM_THREADS as the cores it may use
+        fed = run_child("feed", "--feed", str(feed), threads=ncores) if feed else None
+    summary = report(n, ncores, load_before, machine, cold, rules, models)
+    summary.update(report_tiers(tiers, floor, fed))
+    print(" ".join(f"{key}={value}" for key, value in summary.items()))
 
 
 def cold_start_commands(workdir: Path) -> dict[str, list[str]]:
@@ -466,7 +619,8 @@ def cpu_name() -> str:
     return "unknown CPU"
 
 
-def report(n, ncores, load_before, machine, cold, rules, models) -> None:
+def report(n, ncores, load_before, machine, cold, rules, models) -> dict[str, str]:
+    """Prints the machine, cold start, rules tier and model passes; returns the summary's fields."""
     srcs = sentences(n)
     bandwidth = median([max(m["bandwidth_1"], m["bandwidth_all"]) for m in machine])  # the better way to copy
     gemm = median([m["gemm"] for m in machine])
@@ -476,11 +630,14 @@ def report(n, ncores, load_before, machine, cold, rules, models) -> None:
     print(f"memory bandwidth (numpy copy, 256 MB): 1 thread {fig([m['bandwidth_1'] / 1e9 for m in machine])} GB/s, "
           f"{ncores} threads {fig([m['bandwidth_all'] / 1e9 for m in machine])} GB/s; "
           f"int8 GEMM (torch._int_mm 256x512x8192): {fig([m['gemm'] / 1e9 for m in machine], '.0f')} GOP/s")
-    print("\ncold start, fresh process to exit, one-sentence file (s):")
-    for label, values in cold.items():
-        print(f"| {label} | {fig(values, '.2f')} |")
-    over = median(cold[RULES_CHECK]) - median(cold[SPACY_HIDDEN])
-    print(f"rules-only check above import spacy + load (torch hidden): {over:.2f} s")
+    summary: dict[str, str] = {}
+    if cold:
+        print("\ncold start, fresh process to exit, one-sentence file (s):")
+        for label, values in cold.items():
+            print(f"| {label} | {fig(values, '.2f')} |")
+        over = median(cold[RULES_CHECK]) - median(cold[SPACY_HIDDEN])
+        print(f"rules-only check above import spacy + load (torch hidden): {over:.2f} s")
+        summary["cold_over_spacy"] = f"{over:.2f}"
     same = len({r['digest'] for p in rules for r in rules[p]}) == 1
     print(f"\nrules tier (local engine, --signals rules, {RULES_ARTICLES} articles x 100 sentences), sentences/s:")
     print("| processes | sentences/s | peak RSS (MB) |")
@@ -491,38 +648,82 @@ def report(n, ncores, load_before, machine, cold, rules, models) -> None:
             mem += f" + {p} x {max(r['worker_rss_mb'] for r in runs):.0f} (workers, shared pages counted again)"
         print(f"| {p} | {fig([r['rate'] for r in runs], '.0f')} | {mem} |")
     print(f"reports byte-identical across processes and rounds: {'yes' if same else 'NO'}")
-    print(f"\nmodel passes, {n} sentences (mean source {sum(map(len, srcs)) / len(srcs):.1f} tokens), "
-          f"sentences/s; shortlist: {SHORTLIST_PIECES} of {VOCAB} pieces on the translation passes only")
-    print("| pass | transformers fp32 b16 | mtqa ct2 int8 | ratio | ct2 int8 + shortlist | ratio |")
-    print("|---|---|---|---|---|---|")
-    keys = list(models["hf"][0]["times"])
+    if models:
+        print(f"\nmodel passes, {n} sentences (mean source {sum(map(len, srcs)) / len(srcs):.1f} tokens), "
+              f"sentences/s; shortlist: {SHORTLIST_PIECES} of {VOCAB} pieces on the translation passes only")
+        print("| pass | transformers fp32 b16 | mtqa ct2 int8 | ratio | ct2 int8 + shortlist | ratio |")
+        print("|---|---|---|---|---|---|")
+        keys = list(models["hf"][0]["times"])
 
-    def rates(side, key=None):
-        return [n / (r["times"][key] if key else sum(r["times"].values())) for r in models[side]]
+        def rates(side, key=None):
+            return [n / (r["times"][key] if key else sum(r["times"].values())) for r in models[side]]
 
-    for key in keys + [None]:
-        hf, ct2, short = rates("hf", key), rates("ct2", key), rates("ct2-shortlist", key)
-        print(f"| {key or 'all 4 passes'} | {fig(hf, '.2f')} | {fig(ct2, '.2f')} | {median(ct2) / median(hf):.2f} | "
-              f"{fig(short, '.2f')} | {median(short) / median(hf):.2f} |")
-    print("peak RSS (MB): " + ", ".join(f"{side} {max(r['peak_rss_mb'] for r in models[side]):.0f}"
-                                        for side in models))
-    # What one mtqa check with the model signals runs on CTranslate2: both translations (their mean
-    # log-probs come with the greedy decode) and the likelihood's forced scoring of the English. With
-    # a shortlist every translation is scored again in full: the German (score_en_de) and the round
-    # trip's English, whose cost is taken as score_de_en's (same model, same shapes).
-    check = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"] + r["times"]["score_de_en"])
-             for r in models["ct2"]]
-    check_short = [n / (sum(r["times"].values()) + r["times"]["score_de_en"]) for r in models["ct2-shortlist"]]
-    print(f"mtqa's own passes per check on CTranslate2 (both translations, the likelihood's scoring): "
-          f"{fig(check, '.2f')} sentences/s; with the shortlist (every translation scored again in full): "
-          f"{fig(check_short, '.2f')}")
-    roof = greedy_roofline(srcs, bandwidth, gemm)
-    greedy = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"]) for r in models["ct2"]]
-    print(f"roofline of the two greedy passes (bandwidth {bandwidth / 1e9:.1f} GB/s, int8 GEMM {gemm / 1e9:.0f} GOP/s): "
-          f"{roof:.1f} sentences/s; mtqa ct2 int8 reaches {fig(greedy)} = {median(greedy) / roof:.2f} of it")
-    print(f"speedup={median(rates('ct2')) / median(rates('hf')):.2f} sentences_per_s={median(rates('ct2')):.2f} "
-          f"roofline_fraction={median(greedy) / roof:.2f} rules_1={median([r['rate'] for r in rules[1]]):.0f} "
-          f"rules_2={median([r['rate'] for r in rules[2]]):.0f} cold_over_spacy={over:.2f}")
+        for key in keys + [None]:
+            hf, ct2, short = rates("hf", key), rates("ct2", key), rates("ct2-shortlist", key)
+            print(f"| {key or 'all 4 passes'} | {fig(hf, '.2f')} | {fig(ct2, '.2f')} | {median(ct2) / median(hf):.2f} | "
+                  f"{fig(short, '.2f')} | {median(short) / median(hf):.2f} |")
+        print("peak RSS (MB): " + ", ".join(f"{side} {max(r['peak_rss_mb'] for r in models[side]):.0f}"
+                                            for side in models))
+        # What one mtqa check with the model signals runs on CTranslate2: both translations (their mean
+        # log-probs come with the greedy decode) and the likelihood's forced scoring of the English. With
+        # a shortlist every translation is scored again in full: the German (score_en_de) and the round
+        # trip's English, whose cost is taken as score_de_en's (same model, same shapes).
+        check = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"] + r["times"]["score_de_en"])
+                 for r in models["ct2"]]
+        check_short = [n / (sum(r["times"].values()) + r["times"]["score_de_en"]) for r in models["ct2-shortlist"]]
+        print(f"mtqa's own passes per check on CTranslate2 (both translations, the likelihood's scoring): "
+              f"{fig(check, '.2f')} sentences/s; with the shortlist (every translation scored again in full): "
+              f"{fig(check_short, '.2f')}")
+        roof = greedy_roofline(srcs, bandwidth, gemm)
+        greedy = [n / (r["times"]["translate_en_de"] + r["times"]["translate_de_en"]) for r in models["ct2"]]
+        print(f"roofline of the two greedy passes (bandwidth {bandwidth / 1e9:.1f} GB/s, int8 GEMM {gemm / 1e9:.0f} GOP/s): "
+              f"{roof:.1f} sentences/s; mtqa ct2 int8 reaches {fig(greedy)} = {median(greedy) / roof:.2f} of it")
+        summary.update(speedup=f"{median(rates('ct2')) / median(rates('hf')):.2f}",
+                       sentences_per_s=f"{median(rates('ct2')):.2f}", roofline_fraction=f"{median(greedy) / roof:.2f}")
+    summary.update(rules_1=f"{median([r['rate'] for r in rules[1]]):.0f}",
+                   rules_2=f"{median([r['rate'] for r in rules[2]]):.0f}")
+    return summary
+
+
+def report_tiers(tiers: dict[tuple[str, int], list[dict]], floor: list[dict], fed: dict | None) -> dict[str, str]:
+    """The model-free tiers on news prose, their floor (spaCy, link-grammar) and the feed."""
+    sentences = floor[0]["sentences"]
+    print(f"\nmodel-free tiers, local engine, {TIER_ARTICLES} articles x 100 DEMETR sentences "
+          f"({sentences} segments), sentences/s:")
+    print("| tier | processes | sentences/s | peak RSS (MB) |")
+    print("|---|---|---|---|")
+    for (tier, p), runs in tiers.items():
+        mem = f"{max(r['peak_rss_mb'] for r in runs):.0f}"
+        if p > 1:
+            mem += f" + {p} x {max(r['worker_rss_mb'] for r in runs):.0f} (workers)"
+        label = {"rules": "rules", "default": "default model-free (" + ", ".join(TIER_SIGNALS) + ")",
+                 "articles": "the same, article rows only (score, check as table or CSV)"}[tier]
+        print(f"| {label} | {p} | {fig([r['rate'] for r in runs], '.0f')} | {mem} |")
+    for tier in ("rules", "default"):
+        same = len({r["digest"] for p in (1, 2) for r in tiers[(tier, p)]}) == 1
+        print(f"{tier} tier reports byte-identical across processes and rounds: {'yes' if same else 'NO'}")
+    spacy_rate = [f["sentences"] / f["spacy_s"] for f in floor]
+    lg_ms = [1000 * f["lg_s"] / f["lg_sentences"] for f in floor]
+    floor_rate = [f["sentences"] / (f["spacy_s"] + f["lg_s"]) for f in floor]
+    print(f"one process: spaCy's own nlp.pipe (tok2vec, tagger, parser, attribute_ruler) over the same "
+          f"paragraphs {fig(spacy_rate, '.0f')} sentences/s; link-grammar's strict parse {fig(lg_ms, '.2f')} ms "
+          f"per parsed sentence ({floor[0]['lg_sentences']} of {sentences}); both together {fig(floor_rate, '.0f')} sentences/s")
+    rules_1 = median([r["rate"] for r in tiers[("rules", 1)]])
+    default_1 = median([r["rate"] for r in tiers[("default", 1)]])
+    rules_ratio, default_ratio = rules_1 / median(spacy_rate), default_1 / median(floor_rate)
+    print(f"rules tier / spaCy's nlp.pipe: {rules_ratio:.2f}; default tier / (spaCy + link-grammar strict parse): "
+          f"{default_ratio:.2f} (one process each, same rounds)")
+    out = {"default_1": f"{default_1:.0f}", "default_2": f"{median([r['rate'] for r in tiers[('default', 2)]]):.0f}",
+           "articles_1": f"{median([r['rate'] for r in tiers[('articles', 1)]]):.0f}",
+           "rules_over_spacy": f"{rules_ratio:.2f}", "default_over_floor": f"{default_ratio:.2f}"}
+    if fed:
+        rate = fed["sentences"] / fed["seconds"]
+        print(f"feed: mtqa score --feed --signals {','.join(TIER_SIGNALS)} --format csv, {fed['sentences']} sentences "
+              f"in {fed['sentences'] // 100} articles (each drawn from the 14,357 DEMETR sentences, so a sentence "
+              f"recurs), processes as the engine chooses, start-up included: {fed['seconds']:.0f} s, "
+              f"{rate:.0f} sentences/s; largest process peaked at {fed['peak_rss_mb']:.0f} MB")
+        out["feed"] = f"{rate:.0f}"
+    return out
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import inspect
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Optional, TextIO
@@ -36,7 +36,7 @@ from mtqa.extensions import ENGINES, SIGNALS
 from mtqa.ingest.formats import INPUT_FORMATS, check_format
 from mtqa.ingest.sources import InputError, expand_paths
 from mtqa.ingest.stream import first_readable, iter_items
-from mtqa.report import FORMATS, View, make_writer
+from mtqa.report import ARTICLE_ROWS, FORMATS, View, make_writer
 from mtqa.scoring.gate import FAIL_ON, Gate
 from mtqa.scoring.profile import ProfileError
 from mtqa.signals.base import SignalUnavailable
@@ -125,6 +125,8 @@ def run(kind: str, paths: List[str], fmt: str, output: Optional[Path], gate: Gat
         if feed and input_format not in ("auto", "jsonl"):
             raise InputError(f"--feed reads JSONL; it cannot be combined with --input-format {input_format}")
         config = build_config(**config_options)
+        if kind != "flags" and fmt in ARTICLE_ROWS:
+            config = replace(config, sentence_detail=False)
         sources = expand_paths(paths, keep_going=True, input_format="jsonl" if feed else input_format)
         if output is not None and any(s.real is not None and _same_file(s.real, output) for s in sources):
             raise fail(f"{output}: is also an input; write the report somewhere else")

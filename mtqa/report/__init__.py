@@ -43,6 +43,7 @@ WRITERS = {
     "junit": "mtqa.report.junit:JunitWriter",
 }
 FORMATS = tuple(WRITERS)
+ARTICLE_ROWS = ("table", "csv")  # score and check in these: one row per article, no sentence shown
 
 
 def make_writer(fmt: str, out: TextIO, view: View) -> Writer:

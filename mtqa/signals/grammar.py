@@ -11,6 +11,15 @@ Settings measured on real machine-translated pages: typographic quotes and dashe
 linkages, one second per sentence, no null links. A timeout is no verdict. Sentences under four words
 and headlines are not parsed, nor sentences over 80 words (run-ons the time limit would cut off). Where a sentence fails, one re-parse that allows null links (also capped
 at one second) points at the words left unlinked: they become the flag's suspects.
+
+The parse costs most of the model-free tier's time (docs/measurements.md), so nothing is done twice:
+the re-parse reuses the strict parse's tokenised sentence, and where that parse found no complete
+linkage at all it starts at one null link (the zero-null pass would only repeat the strict parse).
+Where complete linkages were found but post-processing rejected every one, it starts at zero as
+before. Either way the result is the one a fresh null-link parse gives. Where the output shows
+only article figures (``Config.sentence_detail`` off: ``score`` and ``check`` as a table or CSV),
+the re-parse is left out: the flag, its severity and the score are the same, only its message and
+span lose the unlinked words no one would see.
 """
 
 from __future__ import annotations
@@ -68,15 +77,20 @@ def normalise(text: str) -> str:
 class GrammarSignal:
     name, version = SPEC.name, SPEC.version
 
-    def __init__(self, lg: Any):
+    def __init__(self, lg: Any, suspects: bool = True):
         self.lg = lg
+        self.suspects = suspects  # run the null-link re-parse that names the unlinked words
         lg.LG_Error.set_handler(lambda error, data: None)  # the library's locale notices go nowhere
         self.dictionary = lg.Dictionary("en")
         self.strict = self._options(max_null_count=0)
         self.with_nulls = self._options(max_null_count=250)
+        self.nulls_only = self._options(max_null_count=250, min_null_count=1)
+        from linkgrammar import clinkgrammar  # type: ignore[import-not-found]
 
-    def _options(self, max_null_count: int) -> Any:
-        po = self.lg.ParseOptions(verbosity=0, linkage_limit=LINKAGE_LIMIT, min_null_count=0,
+        self.found = clinkgrammar.sentence_num_linkages_found  # complete linkages, valid or not
+
+    def _options(self, max_null_count: int, min_null_count: int = 0) -> Any:
+        po = self.lg.ParseOptions(verbosity=0, linkage_limit=LINKAGE_LIMIT, min_null_count=min_null_count,
                                   max_null_count=max_null_count, short_length=SHORT_LENGTH,
                                   max_parse_time=MAX_PARSE_TIME, display_morphology=False, spell_guess=False)
         po.disjunct_cost = DISJUNCT_COST
@@ -94,23 +108,32 @@ class GrammarSignal:
 
     def parses(self, text: str) -> bool | None:
         """True: a complete linkage exists; False: none; None: no verdict (timeout, nothing to parse)."""
+        return self.strict_parse(text)[0]
+
+    def strict_parse(self, text: str) -> tuple[bool | None, Any]:
+        """The verdict, and the parsed sentence for a re-parse with null links (None without a verdict)."""
         text = normalise(text).strip()
         if not _WORD.search(text):  # liblink-grammar 5.12 aborts the process on a sentence with no word
-            return None
+            return None, None
         sentence = self.lg.Sentence(text, self.dictionary, self.strict)
         try:
-            return len(sentence.parse()) > 0
+            return len(sentence.parse()) > 0, sentence
         except self.lg.LG_TimerExhausted:
-            return None
+            return None, None
 
-    def unlinked(self, text: str) -> list[tuple[int, int]]:
-        """Character spans (in ``text``) of the words the best null-link parse leaves unlinked."""
+    def unlinked(self, text: str, parsed: Any = None) -> list[tuple[int, int]]:
+        """Character spans (in ``text``) of the words the best null-link parse leaves unlinked.
+
+        ``parsed``: this text's failed strict parse, whose tokens the re-parse reuses."""
         norm = normalise(text)
         if not _WORD.search(norm):
             return []
-        sentence = self.lg.Sentence(norm.strip(), self.dictionary, self.with_nulls)
+        if parsed is None:
+            sentence, options = self.lg.Sentence(norm.strip(), self.dictionary, self.with_nulls), self.with_nulls
+        else:
+            sentence, options = parsed, self.with_nulls if self.found(parsed._obj) else self.nulls_only
         try:
-            linkages = sentence.parse()
+            linkages = sentence.parse(options)
             linkage = next(iter(linkages), None)
         except self.lg.LG_TimerExhausted:
             return []
@@ -135,13 +158,13 @@ class GrammarSignal:
                 out.append(SignalResult(self.name, values={}))
                 continue
             skip = dateline_end(s.text)
-            verdict = self.parses(s.text[skip:])
+            verdict, parsed = self.strict_parse(s.text[skip:])
             values = {"parsed": 1.0 if verdict else 0.0} if verdict is not None else {}
             if verdict is not False:
                 out.append(SignalResult(self.name, values=values))
                 continue
-            spans = ([(a + skip, b + skip) for a, b in self.unlinked(s.text[skip:])]
-                     if len(s.text.split()) <= SUSPECT_MAX_WORDS else [])
+            spans = ([(a + skip, b + skip) for a, b in self.unlinked(s.text[skip:], parsed)]
+                     if self.suspects and len(s.text.split()) <= SUSPECT_MAX_WORDS else [])
             suspects = tuple(Suspect(a, b, s.text[a:b], 0.0) for a, b in spans)
             if spans:
                 start, end = s.start + min(a for a, _ in spans), s.start + max(b for _, b in spans)
@@ -159,4 +182,4 @@ def build(config: Config, context: Any) -> GrammarSignal:
     lg = import_link_grammar()
     if lg is None:
         raise SignalUnavailable("grammar", "link-grammar not installed", INSTALL)
-    return GrammarSignal(lg)
+    return GrammarSignal(lg, suspects=config is None or config.sentence_detail)

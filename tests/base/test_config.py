@@ -37,6 +37,7 @@ def test_mtqa_toml_takes_precedence_over_pyproject(tmp_path):
     ("signals = 5\n", "setting 'signals' must be a list"),
     ('lines = "yes"\n', "setting 'lines' must be bool"),
     ("models-dir = 3\n", "setting 'models_dir' must be a path"),
+    ("sentence_detail = false\n", "unknown setting 'sentence_detail'"),  # the command's to set, from its output
 ])
 def test_bad_settings_are_config_errors(tmp_path, text, message):
     (tmp_path / "mtqa.toml").write_text(text)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 
 import pytest
 from conftest import DATA, ROOT
+
+from mtqa.signals.grammar import import_link_grammar
 
 SEED = str(DATA / "seed-article.txt")
 
@@ -60,3 +65,19 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(args):
     code, stderr = _first_bytes_then_close(*args)
     assert "Traceback" not in stderr and "cannot write" not in stderr and "error" not in stderr, stderr
     assert code in (0, -13, 141)  # ended by SIGPIPE (a shell shows 141), like any Unix tool
+
+
+@pytest.mark.parametrize("command", ["score", "check"])
+def test_article_rows_give_the_figures_the_full_report_gives(cli, tmp_path, seed_path, command):
+    """score and check as a table or CSV leave out what only a sentence row shows, nothing else."""
+    if import_link_grammar() is None:
+        pytest.skip("link-grammar not installed (apt-get install python3-link-grammar)")
+    models = tmp_path / "no-models"
+    models.mkdir()
+    rows = cli(command, seed_path, "--models-dir", models, "--format", "csv")
+    full = cli(command, seed_path, "--models-dir", models, "--format", "jsonl")
+    assert rows.exit_code == full.exit_code
+    (row,) = csv.DictReader(io.StringIO(rows.stdout))
+    (doc,) = [json.loads(line) for line in full.stdout.splitlines()]
+    assert "grammar:" in doc["signature"] and doc["flagged"] > 0
+    assert (float(row["score"]), int(row["flagged"])) == (doc["score"], doc["flagged"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mtqa.config import Config
 from mtqa.signals import grammar
 from mtqa.signals.base import SignalUnavailable
 from mtqa.text.dateline import DATELINE
@@ -75,3 +76,28 @@ def test_a_wire_dateline_is_not_read_as_broken_grammar(signal):
     # a place in title case is a dateline only with the agency in brackets: otherwise it is the sentence
     assert DATELINE.match("Berlin - The city said on Monday that traffic had recovered.") is None
     assert DATELINE.match("The minister (CDU) - the one who resigned - said so.") is None
+
+
+GARBLED = ("The minister said the newspaper that the government the farmers help would.",
+           "According to a report by, there have been no official statements from the ministry.",
+           "The police in the city yesterday a man arrested who the shop robbed had.")
+
+
+@needs_lg
+def test_the_reparse_of_a_failed_parse_names_the_words_a_fresh_one_names(signal):
+    for text in GARBLED:
+        verdict, parsed = signal.strict_parse(text)
+        assert verdict is False, text
+        assert signal.unlinked(text, parsed) == signal.unlinked(text) != [], text
+
+
+@needs_lg
+def test_without_sentence_detail_the_flag_stays_and_only_the_unlinked_words_go(signal):
+    articles_only = grammar.build(Config(sentence_detail=False), None)
+    for text in GARBLED:
+        full, short = signal.score([sentence(text)])[0], articles_only.score([sentence(text)])[0]
+        assert [(f.code, f.severity) for f in short.flags] == [(f.code, f.severity) for f in full.flags] \
+            == [("no-parse", grammar.SEVERITY)], text
+        assert short.values == full.values == {"parsed": 0.0}
+        assert full.suspects and "unlinked" in full.flags[0].message
+        assert short.suspects == () and "unlinked" not in short.flags[0].message
