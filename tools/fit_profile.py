@@ -138,16 +138,17 @@ def with_learned(results: list[dict | None], qualities: list[float | None]) -> l
 
 def learned_of(texts: list[str], cache: Path) -> list[float | None]:
     """The learned signal's quality for ``texts``, run as a check runs it; cached by texts and head."""
-    from mtqa.signals.learned import HEAD_FILE
+    from mtqa.signals import learned
 
-    key = hashlib.sha256(("\n".join(texts) + "\0" + HEAD_FILE.read_text()).encode()).hexdigest()[:16]
+    code = learned.HEAD_FILE.read_text() + Path(learned.__file__).read_text()
+    key = hashlib.sha256(("\n".join(texts) + "\0" + code).encode()).hexdigest()[:16]
     path = cache / f"learned-{key}.json"
     if path.exists():
         return json.loads(path.read_text())
     scored = score_texts(texts, Config(signals=("learned",), models_dir=ROOT / "models", use_cache=False))
     if scored.skipped:
         sys.exit(f"fit_profile: the learned signal was skipped: {scored.skipped}")
-    out = [None if s is None else s.signals["learned"].values["quality"] for s in scored.sentences]
+    out = [None if s is None else s.signals["learned"].values.get("quality") for s in scored.sentences]
     path.write_text(json.dumps(out))
     return out
 
@@ -273,9 +274,11 @@ def oof_of(design: Design, x, z, da, folds, shrink: float) -> np.ndarray:
     return oof
 
 
-def scores(cal: Calibrated, feats: list[dict]) -> np.ndarray:
-    """The sentence score a default run gives (``combine`` in score mode, no model signals)."""
-    return np.array([round(100.0 * (1.0 - cal.probability(f)), 2) if f else 100.0 for f in feats])
+def scores(cal: Calibrated, feats: list[dict], fallback: Calibrated | None = None) -> np.ndarray:
+    """The sentence score a default run gives (``combine`` in score mode, no model signals): with a
+    ``fallback``, each sentence by the fit its features call for (``Profile.fit_for``)."""
+    profile = Profile(calibrated=cal, fallback=fallback)
+    return np.array([round(100.0 * (1.0 - profile.fit_for(f).probability(f)), 2) if f else 100.0 for f in feats])
 
 
 def flagged_by_detectors(feats: list[dict]) -> np.ndarray:
@@ -374,12 +377,12 @@ def main() -> None:
                                             tuple(f for f in FEATURES if not f.startswith("learned.")))
     rows_d, results_d, zd, dad, paird = split["dev"]
     feats_d = [features_from(r) for r in results_d]
-    sd = scores(cal, feats_d)
+    sd = scores(cal, feats_d, fallback)
     print(f"MLQE-PE dev (held out) Spearman(score, DA z) {boot(sd, zd)}")
     for lp in PAIRS:
         sel = paird == lp
         print(f"  {lp} {boot(sd[sel], zd[sel])}   (with DA mean {spearmanr(sd[sel], dad[sel]).statistic:+.3f})")
-    sd_ng = scores(cal, [features_from(r, drop=("grammar",)) for r in results_d])
+    sd_ng = scores(cal, [features_from(r, drop=("grammar",)) for r in results_d], fallback)
     print(f"  without the grammar signal (same profile): {boot(sd_ng, zd)}; "
           f"mean score {sd_ng.mean():.2f} vs {sd.mean():.2f}")
     sd_nl = scores(fallback, [features_from(r, drop=("learned",)) for r in results_d])
@@ -395,9 +398,9 @@ def main() -> None:
     texts_m = [t for r in pairs for t in (r["good"], r["bad"])]
     res_l = with_learned(results_of(texts_m, cache), learned_of(texts_m, cache))
     vis = np.array([r["visibility"] for r in pairs])
-    for label, drop, fitted in ((f"{len(pairs)} pairs, with learned", (), cal),
-                                ("same pairs, learned left out (the fallback fit)", ("learned",), fallback)):
-        score = scores(fitted, [features_from(r, drop=drop) for r in res_l])
+    for label, drop in ((f"{len(pairs)} pairs, with learned", ()), ("same pairs, learned left out (the fallback fit)",
+                                                                   ("learned",))):
+        score = scores(cal, [features_from(r, drop=drop) for r in res_l], fallback)
         good, badm = score[0::2], score[1::2]
         print(f"DEMETR pairwise accuracy (bad scores strictly lower; held out), {label}:")
         for kind in ("grammar", "surface", "mixed", "meaning", "empty"):

@@ -168,6 +168,8 @@ class LearnedSignal:
     def _result(self, sentence: Sentence, reading: Reading) -> SignalResult:
         import torch
 
+        if not any(ch.isalpha() for ch in sentence.text):  # no words ("."): the heads were fitted on sentences
+            return SignalResult(self.name)
         head = self.head
         mean, scale, coef = self._sentence
         quality = round(float(((reading.pooled - mean) / scale) @ coef) + head.intercept, DIGITS)
