@@ -126,7 +126,7 @@ def build_gpt2(path: Path, lines: list[str], seed: int) -> None:
 
 
 def build_tiny(directory: str | os.PathLike) -> Path:
-    """Write the tiny set to ``<directory>/{backtranslate,roundtrip,fluency}``; returns the directory."""
+    """Write the tiny set to ``<directory>/{backtranslate,roundtrip,fluency,smollm2-135m}``; returns the directory."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     from mtqa.models.backends.hf import quiet_libraries
@@ -137,6 +137,7 @@ def build_tiny(directory: str | os.PathLike) -> Path:
     build_marian(out / "backtranslate", "en", "de", spm_model, SEED)
     build_marian(out / "roundtrip", "de", "en", spm_model, SEED + 1)
     build_gpt2(out / "fluency", lines, SEED + 2)
+    build_llama(out, lines)  # the learned signal's LM, as `mtqa models install lm` lays it out
     return out
 
 

@@ -107,11 +107,12 @@ def test_missing_models_are_skipped_and_listed_never_zero(cli, seed_path, tmp_pa
     (doc,) = json.loads(out)
     skipped = {s["name"]: s for s in doc["skipped_signals"]}
     # fluency is not skipped: without distilgpt2 it runs on the offline n-gram model (pocketsphinx)
-    assert set(skipped) == {"roundtrip", "likelihood"}
+    assert set(skipped) == {"roundtrip", "likelihood", "learned"}
     assert "Helsinki-NLP/opus-mt-en-de" in skipped["roundtrip"]["reason"]
+    assert "mtqa models install lm" in skipped["learned"]["fix"]
     assert "mtqa models pull" in skipped["roundtrip"]["fix"]
     for sentence in doc["sentences"]:
-        assert not {"roundtrip", "likelihood"} & set(sentence["signals"])
+        assert not {"roundtrip", "likelihood", "learned"} & set(sentence["signals"])
         assert all(k.startswith("ngram_") for k in sentence["signals"].get("fluency", {}))
     assert "roundtrip:skipped" in doc["signature"] and "fluency:2+ngram:pocketsphinx-en-us@" in doc["signature"]
 

@@ -54,8 +54,8 @@ def test_missing_models_are_reported_without_the_network(cli, story, tmp_path, n
     assert no_network == []
     assert result.exit_code == 0, result.stderr
     skipped = json.loads(result.stdout)[0]["skipped_signals"]
-    # fluency falls back to the offline n-gram model (it comes with pocketsphinx)
-    assert {s["name"] for s in skipped} == {"roundtrip", "likelihood"}
+    # fluency falls back to the offline n-gram model (it comes with pocketsphinx); learned needs its converted LM
+    assert {s["name"] for s in skipped} == {"roundtrip", "likelihood", "learned"}
     assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
 
 
