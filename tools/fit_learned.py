@@ -41,6 +41,7 @@ from scipy.stats import rankdata, spearmanr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+from fit_profile import boot as boot_spearman  # noqa: E402
 from word_eval import mcc, token_spans  # noqa: E402
 
 PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
@@ -105,17 +106,6 @@ class Reader:
             arrays[f"t{r}"], arrays[f"o{r}"] = t, np.array(o, dtype=np.int64).reshape(-1, 2)
         np.savez(path, **arrays)
         return pooled, tokens
-
-
-def boot_spearman(x, y, n=1000, seed=0) -> str:
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    rng = np.random.default_rng(seed)
-    vals = []
-    for _ in range(n):
-        i = rng.integers(0, len(x), len(x))
-        vals.append(np.corrcoef(rankdata(x[i]), rankdata(y[i]))[0, 1])
-    lo, hi = np.percentile(vals, [2.5, 97.5])
-    return f"{spearmanr(x, y).statistic:+.3f} [{lo:+.3f}, {hi:+.3f}] n={len(x)}"
 
 
 def auroc(score_bad: np.ndarray, bad: np.ndarray) -> float:
