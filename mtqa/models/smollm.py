@@ -206,7 +206,11 @@ def located(models_dir: Path) -> Converted:
 
 
 def load_for_reading(context: Any, found: Converted, depth: int) -> tuple[Any, Any]:
-    """(the base model cut to ``depth`` layers, its tokenizer), loaded once per process."""
+    """(the base model cut to ``depth`` layers, its tokenizer), loaded once per process.
+
+    Only the first ``depth`` layers' weights are built (the rest of the file is never materialised),
+    and the tokenizer is the fast class read from ``tokenizer.json`` directly: the auto classes'
+    lookups cost seconds a check of one article should not pay, for the same ids and offsets."""
     key = f"smollm2:{found.path}:{depth}"
     if key not in context._loaded:
         import transformers
@@ -214,13 +218,13 @@ def load_for_reading(context: Any, found: Converted, depth: int) -> tuple[Any, A
         from mtqa.models.backends.hf import quiet_libraries
 
         quiet_libraries()
-        tokenizer = transformers.AutoTokenizer.from_pretrained(str(found.path), local_files_only=True)
-        model = transformers.AutoModel.from_pretrained(str(found.path), local_files_only=True, use_safetensors=True,
-                                                       dtype="float32")
-        if depth > model.config.num_hidden_layers:
+        config = transformers.AutoConfig.from_pretrained(str(found.path), local_files_only=True)
+        if depth > config.num_hidden_layers:
             raise ModelError(MODEL_ID, f"the heads read layer {depth}, the model in {found.path} has "
-                                       f"{model.config.num_hidden_layers}", CONVERT_FIX)
-        model.layers = model.layers[:depth]
-        model.config.num_hidden_layers = depth
+                                       f"{config.num_hidden_layers}", CONVERT_FIX)
+        config.num_hidden_layers = depth
+        tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(str(found.path), local_files_only=True)
+        model = transformers.AutoModel.from_pretrained(str(found.path), config=config, local_files_only=True,
+                                                       use_safetensors=True, dtype="float32")
         context._loaded[key] = (model.eval(), tokenizer)
     return context._loaded[key]
