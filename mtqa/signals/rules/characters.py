@@ -67,6 +67,8 @@ def foreign_script(view: SentenceView) -> list[Hit]:
     text = view.text
     out = []
     for m in _WORD.finditer(text):
+        if m.group().isascii():
+            continue  # ASCII letters are Latin: no need to name each character
         letters = [c for c in m.group() if c.isalpha()]
         if letters and not any(_script(c) in _LATIN_SCRIPTS for c in letters):
             out.append(Hit(f"{m.group()!r} is not in the Latin alphabet: an untranslated word", m.start(), m.end()))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
-from wordfreq import zipf_frequency
-
 from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
 from mtqa.signals.rules.characters import mojibake_runs
+from mtqa.text.frequency import zipf
 
 # German words English has borrowed; frequent enough in German to look untranslated otherwise.
 ALLOWED = {
@@ -53,25 +52,25 @@ LANGUAGES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "
 def foreign_lean(word: str) -> tuple[float, str]:
     """How much more frequent the word is in its likeliest other language than in English."""
     w = word.lower()
-    en = zipf_frequency(w, "en")
-    best = max(LANGUAGES, key=lambda lang: (zipf_frequency(w, lang), lang == "de"))
-    return zipf_frequency(w, best) - en, LANGUAGES[best]
+    en = zipf(w, "en")
+    best = max(LANGUAGES, key=lambda lang: (zipf(w, lang), lang == "de"))
+    return zipf(w, best) - en, LANGUAGES[best]
 
 
 @functools.lru_cache(maxsize=65536)
 def english_compound(word: str) -> str | None:
     """"Fakenews" → "fake news": English words run together the German way, else None."""
     w = word.lower()
-    en = zipf_frequency(w, "en")
+    en = zipf(w, "en")
     # The run-together form must be German usage ("Fakenews" is commoner in German than in English)
     # or unknown to English; "congresswoman" and "broadsides" are English words.
-    if en >= RARE_IN_ENGLISH or (en > 0 and zipf_frequency(w, "de") < en):
+    if en >= RARE_IN_ENGLISH or (en > 0 and zipf(w, "de") < en):
         return None
     for cut in range(4, len(w) - 3):  # parts of four letters or more: "Macron" is not "mac ron"
         left, right = w[:cut], w[cut:]
-        if zipf_frequency(left, "en") >= 3.5 and zipf_frequency(right, "en") >= 3.5 and \
-                zipf_frequency(left, "en") > zipf_frequency(left, "de") and \
-                zipf_frequency(right, "en") > zipf_frequency(right, "de"):
+        if zipf(left, "en") >= 3.5 and zipf(right, "en") >= 3.5 and \
+                zipf(left, "en") > zipf(left, "de") and \
+                zipf(right, "en") > zipf(right, "de"):
             return f"{left} {right}"
     return None
 
@@ -83,7 +82,7 @@ def candidates(doc) -> list:
         w = tok.text
         if len(w) < 3 or not w.isalpha() or w.lower() in ALLOWED:
             continue
-        en = zipf_frequency(w.lower(), "en")
+        en = zipf(w.lower(), "en")
         if en >= RARE_IN_ENGLISH or _quoted(tok):
             continue
         lean, language = foreign_lean(w)
@@ -96,7 +95,7 @@ def candidates(doc) -> list:
             # Capitals are names in English; only a German noun English hardly knows is suspect.
             if en >= NAME_IN_ENGLISH and not english_compound(w):
                 continue
-            lean, language = zipf_frequency(w.lower(), "de") - en, "German"
+            lean, language = zipf(w.lower(), "de") - en, "German"
         if lean >= margin or (en == 0 and _GERMAN_LETTERS.search(w)) or \
                 (w[0].isupper() and english_compound(w)):
             out.append(tok)
@@ -109,7 +108,7 @@ def german_evidence(tok, candidate_ids: set[int]) -> str | None:
     a word that is everyday German and unknown to English, or a long or umlauted German word English
     never writes."""
     w = tok.text.lower()
-    if english_compound(tok.text) and zipf_frequency(w, "de") > zipf_frequency(w, "en"):
+    if english_compound(tok.text) and zipf(w, "de") > zipf(w, "en"):
         return "compound"  # run together the German way ("Fakenews"), not a brand ("Chinanews")
     doc = tok.doc
     for j in range(max(0, tok.i - 2), min(len(doc), tok.i + 3)):
@@ -122,11 +121,11 @@ def german_evidence(tok, candidate_ids: set[int]) -> str | None:
             return "context"
     if len(w) >= 7 and w.endswith(NOUN_ENDINGS):
         return "ending"
-    if zipf_frequency(w, "de") >= COMMON_IN_GERMAN and zipf_frequency(w, "en") < UNKNOWN_IN_ENGLISH:
+    if zipf(w, "de") >= COMMON_IN_GERMAN and zipf(w, "en") < UNKNOWN_IN_ENGLISH:
         return "common"
-    if len(w) >= LONG_COMPOUND and zipf_frequency(w, "en") == 0 and zipf_frequency(w, "de") >= KNOWN_IN_GERMAN:
+    if len(w) >= LONG_COMPOUND and zipf(w, "en") == 0 and zipf(w, "de") >= KNOWN_IN_GERMAN:
         return "compound noun"  # a long German word English text never contains ("Vertrauensfrage")
-    if _GERMAN_LETTERS.search(w) and zipf_frequency(w, "en") == 0 and zipf_frequency(w, "de") > 0:
+    if _GERMAN_LETTERS.search(w) and zipf(w, "en") == 0 and zipf(w, "de") > 0:
         return "German spelling"  # umlauts in a German word English never writes ("Mautgebühr")
     return None
 

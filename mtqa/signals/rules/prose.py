@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import re
 
-from wordfreq import zipf_frequency
-
 from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
+from mtqa.text.frequency import zipf
 
 FIRST = frozenset("i me my mine myself we us our ours ourselves".split())
 SECOND = frozenset("you your yours yourself yourselves".split())
@@ -93,28 +92,33 @@ def fused_words(view: SentenceView) -> list[Hit]:
     return [*_run_together(view.text), *_verb_in_name(view.text)]
 
 
+_NON_SPACE = re.compile(r"\S+")
+_CAMEL = re.compile(r"([a-z]{2,})([A-Z][a-z]+)")
+_STRAY_LETTER = re.compile(r"([a-z])([A-Z][a-z]{2,})")
+
+
 def _run_together(text: str) -> list[Hit]:
     out = []
-    for m in re.finditer(r"\S+", text):
+    for m in _NON_SPACE.finditer(text):
         tok = m.group().strip(_STRIP)
         if not tok:
             continue
         at = m.start() + m.group().find(tok)
         span = (at, at + len(tok))
-        camel = re.fullmatch(r"([a-z]{2,})([A-Z][a-z]+)", tok)
-        if camel and zipf_frequency(camel.group(1), "en") >= 3.0 and zipf_frequency(camel.group(2).lower(), "en") >= 3.0 \
-                and zipf_frequency(tok.lower(), "en") < 2.0:
+        camel = _CAMEL.fullmatch(tok)
+        if camel and zipf(camel.group(1), "en") >= 3.0 and zipf(camel.group(2).lower(), "en") >= 3.0 \
+                and zipf(tok.lower(), "en") < 2.0:
             out.append(Hit(f"{tok!r}: two words run together", *span, f"{camel.group(1)} {camel.group(2)}"))
             continue
-        stray = re.fullmatch(r"([a-z])([A-Z][a-z]{2,})", tok)
-        if stray and zipf_frequency(stray.group(2).lower(), "en") >= 3.0:
+        stray = _STRAY_LETTER.fullmatch(tok)
+        if stray and zipf(stray.group(2).lower(), "en") >= 3.0:
             out.append(Hit(f"{tok!r}: a stray letter glued to {stray.group(2)!r}", *span, stray.group(2)))
             continue
-        if tok.isalpha() and tok.islower() and len(tok) >= 7 and zipf_frequency(tok, "en") == 0 \
-                and zipf_frequency(tok, "de") == 0 and zipf_frequency(tok, "fr") == 0:
+        if tok.isalpha() and tok.islower() and len(tok) >= 7 and zipf(tok, "en") == 0 \
+                and zipf(tok, "de") == 0 and zipf(tok, "fr") == 0:
             for cut in range(3, len(tok) - 2):
                 left, right = tok[:cut], tok[cut:]
-                if zipf_frequency(left, "en") >= 3.5 and zipf_frequency(right, "en") >= 5.0:
+                if zipf(left, "en") >= 3.5 and zipf(right, "en") >= 5.0:
                     out.append(Hit(f"{tok!r}: '{left} {right}' run together", *span, f"{left} {right}"))
                     break
     glued = re.search(r"\b[a-z]{3,}[.!?][A-Z][a-z]{2,}", text)
@@ -186,7 +190,7 @@ def midsentence_capital(view: SentenceView) -> list[Hit]:
         if prev.text in (":", "“", '"', "«", "„", "‘", "(", "–", "—", "-", ";") or prev.is_quote or prev.is_sent_end:
             continue
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
-        if t.pos_ in _CLOSED and not t.ent_type_ and zipf_frequency(t.lower_, "en") >= 4.0 \
+        if t.pos_ in _CLOSED and not t.ent_type_ and zipf(t.lower_, "en") >= 4.0 \
                 and t.lower_ not in ("the", "a", "an") and not (nxt is not None and nxt.text[:1].isupper()):
             return [Hit(f"{t.text!r} capitalised inside the sentence", t.idx, t.idx + len(t.text), t.lower_)]
     return []
@@ -195,7 +199,7 @@ def midsentence_capital(view: SentenceView) -> list[Hit]:
 def _verb_in_name(text: str) -> list[Hit]:
     """'Kramp-confirmed-Karrenbauer': an English verb form inside a hyphenated name."""
     m = re.search(r"\b[A-Z][a-z]+-([a-z]{4,}(?:ed|s))-[A-Z][a-z]+\b", text)
-    if m and zipf_frequency(m.group(1), "en") >= 3.5:
+    if m and zipf(m.group(1), "en") >= 3.5:
         return [Hit(f"{m.group()!r}: a word inside a hyphenated name", *m.span())]
     return []
 

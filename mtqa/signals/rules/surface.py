@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from wordfreq import zipf_frequency
+from mtqa.text.frequency import zipf
 
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
@@ -20,13 +20,13 @@ def features(text: str) -> dict[str, float]:
     text = " ".join(text.split())
     words = WORD.findall(text)
     n = max(1, len(words))
-    zipf = [zipf_frequency(w, "en") for w in words] or [0.0]
+    freq = [zipf(w, "en") for w in words] or [0.0]
     low = [w.lower() for w in words]
     bigrams = list(zip(low, low[1:]))
     return {
-        "lex_min_zipf": min(zipf),
-        "lex_mean_zipf": sum(zipf) / len(zipf),
-        "lex_oov_share": sum(zipf_frequency(w, "en") == 0 for w in low) / n,
+        "lex_min_zipf": min(freq),
+        "lex_mean_zipf": sum(freq) / len(freq),
+        "lex_oov_share": sum(zipf(w, "en") == 0 for w in low) / n,
         "lex_caps_share": sum(1 for i, w in enumerate(words) if i and w[:1].isupper()) / n,
         "lex_digit_share": sum(c.isdigit() for c in text) / max(1, len(text)),
         "lex_comma_per_word": text.count(",") / n,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
+from mtqa.text.frequency import zipf
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -155,12 +156,10 @@ def spacing(view: SentenceView) -> list[Hit]:
                "sentence may be wrong.")
 def lowercase_start(view: SentenceView) -> list[Hit]:
     """A sentence that begins with a lowercase common word ("the ministry said…")."""
-    from wordfreq import zipf_frequency
-
     m = _FIRST_WORD.match(view.text)
     if not m:
         return []
     word = m.group(1)
-    if not word.islower() or zipf_frequency(word, "en") < 3.0:
+    if not word.islower() or zipf(word, "en") < 3.0:
         return []  # "iPhone", "eBay", "de Gaulle" and rare words may start lowercase
     return [Hit(f"the sentence starts with lowercase {word!r}", m.start(1), m.start(1) + 1, word[0].upper())]
