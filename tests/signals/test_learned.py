@@ -91,6 +91,26 @@ def test_the_forward_stops_at_the_deepest_layer_the_heads_read(tiny_lm, tmp_path
     assert len(signal.score(sentences())) == len(TEXTS)
 
 
+def test_a_model_built_only_to_the_heads_depth_reads_as_the_whole_model_cut_there(tiny_lm):
+    """Only the layers the heads read are built (the rest of the file is never materialised); the
+    states are those of the whole model cut at that depth, and the fast tokenizer class gives the
+    auto class's ids and offsets."""
+    import transformers
+
+    found = smollm.located(tiny_lm)
+    built, tokenizer = smollm.load_for_reading(ModelContext(Config(models_dir=tiny_lm)), found, 2)
+    whole = transformers.AutoModel.from_pretrained(str(found.path), dtype="float32").eval()
+    assert len(built.layers) == 2 and len(whole.layers) == 3
+    whole.layers = whole.layers[:2]
+    whole.config.num_hidden_layers = 2
+    auto = transformers.AutoTokenizer.from_pretrained(str(found.path))
+    for text in TEXTS:
+        ours = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        theirs = auto(text, add_special_tokens=False, return_offsets_mapping=True)
+        assert (ours["input_ids"], ours["offset_mapping"]) == (theirs["input_ids"], theirs["offset_mapping"])
+    for a, b in zip(learned.read(built, tokenizer, TEXTS, (1, 2), 2), learned.read(whole, tokenizer, TEXTS, (1, 2), 2)):
+        assert a.pooled.tolist() == b.pooled.tolist() and a.tokens.tolist() == b.tokens.tolist()
+
 def test_the_real_heads_file_fits_smollm2(tmp_path):
     head = learned.load_head()
     assert len(head.token_coef) == 576 and len(head.coef) == 576 * len(head.layers)
