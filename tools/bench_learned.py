@@ -55,8 +55,13 @@ def child(side: str, n: int) -> dict:
     found = smollm.converted(MODELS)
     depth = 30 if side == "fp32-30-layers" else head.depth
     base, tok = smollm.load_for_reading(ModelContext(Config(models_dir=MODELS)), found, depth)
-    if side == "int8":
-        base = torch.ao.quantization.quantize_dynamic(base, {torch.nn.Linear}, dtype=torch.qint8)
+    if side == "int8":  # transformers' LlamaModel (the same numbers in fp32), its linear layers quantized
+        import transformers
+
+        config = transformers.AutoConfig.from_pretrained(str(found.path))
+        config.num_hidden_layers = depth
+        hf = transformers.AutoModel.from_pretrained(str(found.path), config=config, dtype="float32").eval()
+        base = torch.ao.quantization.quantize_dynamic(hf, {torch.nn.Linear}, dtype=torch.qint8)
     sample = texts(n)
     learned.read(base, tok, sample[:64], head.layers, head.token_layer)  # warm-up
     start = time.perf_counter()

@@ -206,25 +206,17 @@ def located(models_dir: Path) -> Converted:
 
 
 def load_for_reading(context: Any, found: Converted, depth: int) -> tuple[Any, Any]:
-    """(the base model cut to ``depth`` layers, its tokenizer), loaded once per process.
+    """(the model's first ``depth`` layers, its tokenizer), loaded once per process.
 
-    Only the first ``depth`` layers' weights are built (the rest of the file is never materialised),
-    and the tokenizer is the fast class read from ``tokenizer.json`` directly: the auto classes'
-    lookups cost seconds a check of one article should not pay, for the same ids and offsets."""
+    ``mtqa.models.llama`` runs them in plain torch: transformers' modelling imports cost more than a
+    check of one article, for the same numbers (tested against ``LlamaModel``)."""
     key = f"smollm2:{found.path}:{depth}"
     if key not in context._loaded:
-        import transformers
+        from mtqa.models import llama
 
-        from mtqa.models.backends.hf import quiet_libraries
-
-        quiet_libraries()
-        config = transformers.AutoConfig.from_pretrained(str(found.path), local_files_only=True)
-        if depth > config.num_hidden_layers:
-            raise ModelError(MODEL_ID, f"the heads read layer {depth}, the model in {found.path} has "
-                                       f"{config.num_hidden_layers}", CONVERT_FIX)
-        config.num_hidden_layers = depth
-        tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(str(found.path), local_files_only=True)
-        model = transformers.AutoModel.from_pretrained(str(found.path), config=config, local_files_only=True,
-                                                       use_safetensors=True, dtype="float32")
-        context._loaded[key] = (model.eval(), tokenizer)
+        try:
+            model = llama.Llama(found.path, depth)
+        except llama.Unsupported as exc:
+            raise ModelError(MODEL_ID, f"{found.path}: {exc}", CONVERT_FIX) from None
+        context._loaded[key] = (model, llama.Tokenizer(found.path))
     return context._loaded[key]

@@ -149,7 +149,7 @@ class LearnedSignal:
         self.head = load_head(own if found.tiny and own.is_file() else HEAD_FILE)
         self.model_name = smollm.fingerprint(found)
         self.base, self.tokenizer = smollm.load_for_reading(context, found, self.head.depth)
-        hidden = self.base.config.hidden_size
+        hidden = self.base.shape.hidden
         if len(self.head.token_coef) != hidden or len(self.head.coef) != hidden * len(self.head.layers):
             raise SignalUnavailable(self.name, f"the heads were fitted for another model than the one in {found.path}",
                                     smollm.CONVERT_FIX)

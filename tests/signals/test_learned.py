@@ -91,10 +91,10 @@ def test_the_forward_stops_at_the_deepest_layer_the_heads_read(tiny_lm, tmp_path
     assert len(signal.score(sentences())) == len(TEXTS)
 
 
-def test_a_model_built_only_to_the_heads_depth_reads_as_the_whole_model_cut_there(tiny_lm):
-    """Only the layers the heads read are built (the rest of the file is never materialised); the
-    states are those of the whole model cut at that depth, and the fast tokenizer class gives the
-    auto class's ids and offsets."""
+def test_the_plain_torch_reading_equals_transformers_llama_cut_at_the_same_depth(tiny_lm):
+    """mtqa.models.llama builds only the layers the heads read and runs them without transformers'
+    modelling imports: its states are exactly those of transformers' LlamaModel cut at that depth
+    (padding included), and its tokenizer gives the auto class's ids and offsets, cut at the limit."""
     import transformers
 
     found = smollm.located(tiny_lm)
@@ -104,12 +104,29 @@ def test_a_model_built_only_to_the_heads_depth_reads_as_the_whole_model_cut_ther
     whole.layers = whole.layers[:2]
     whole.config.num_hidden_layers = 2
     auto = transformers.AutoTokenizer.from_pretrained(str(found.path))
-    for text in TEXTS:
-        ours = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        theirs = auto(text, add_special_tokens=False, return_offsets_mapping=True)
-        assert (ours["input_ids"], ours["offset_mapping"]) == (theirs["input_ids"], theirs["offset_mapping"])
-    for a, b in zip(learned.read(built, tokenizer, TEXTS, (1, 2), 2), learned.read(whole, tokenizer, TEXTS, (1, 2), 2)):
+    texts = [*TEXTS, "", "a b " * 200]
+    for text in texts:
+        ours = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=True, max_length=64)
+        theirs = auto(text, add_special_tokens=False, return_offsets_mapping=True, truncation=True, max_length=64)
+        assert ours["input_ids"] == theirs["input_ids"]
+        assert ours["offset_mapping"] == [tuple(o) for o in theirs["offset_mapping"]]
+    for a, b in zip(learned.read(built, tokenizer, texts, (1, 2), 2), learned.read(whole, auto, texts, (1, 2), 2)):
+        assert a.offsets == b.offsets
         assert a.pooled.tolist() == b.pooled.tolist() and a.tokens.tolist() == b.tokens.tolist()
+
+
+def test_a_llama_variant_the_reader_does_not_implement_is_refused_with_the_fix(tiny_lm, tmp_path):
+    copy = tmp_path / "models"
+    shutil.copytree(tiny_lm, copy)
+    folder = smollm.folder_of(copy)
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps(dict(config, attention_bias=True)))
+    smollm.write_marker(folder, {"model_id": "mtqa-tiny/llama", "tiny": True})
+    with pytest.raises(ModelError, match="attention_bias=True") as err:
+        smollm.load_for_reading(ModelContext(Config(models_dir=copy)), smollm.located(copy), 2)
+    assert "mtqa models install lm" in str(err.value.fix)
+
+
 
 def test_the_real_heads_file_fits_smollm2(tmp_path):
     head = learned.load_head()
