@@ -158,13 +158,15 @@ def write_marker(folder: Path, about: dict[str, Any]) -> None:
 
 def _write_conversion(source: Path, out: Path) -> None:
     """GGUF → fp32 safetensors + tokenizer files in ``out`` (the GGUF's quantization left behind)."""
+    # The GGUF reader's own progress bar, on the command's stderr: tqdm reads this when first imported
+    # (importing torch imports it), so it is set before torch.
+    os.environ.setdefault("TQDM_DISABLE", "1")
     import torch
     import transformers
 
     from mtqa.models.backends.hf import quiet_libraries
 
     quiet_libraries()
-    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF reader's own progress bar, on the command's stderr
     try:
         tokenizer = transformers.AutoTokenizer.from_pretrained(str(source.parent), gguf_file=source.name)
         model = transformers.AutoModelForCausalLM.from_pretrained(str(source.parent), gguf_file=source.name,
