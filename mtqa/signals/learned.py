@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,8 +131,6 @@ def read(base, tokenizer, texts: Sequence[str], layers: Sequence[int], token_lay
 
 
 def sigmoid(x: float) -> float:
-    import math
-
     return 1.0 / (1.0 + math.exp(-max(min(x, 60.0), -60.0)))
 
 
@@ -187,7 +186,8 @@ class LearnedSignal:
             if suspects:
                 start, end = sentence.start + suspects[0].start, sentence.start + suspects[-1].end
             words = ", ".join(f"“{s.text}”" for s in suspects)
-            message = f"the learned quality model puts the risk that it needs repair at {risk:.2f}" + (
+            shown = math.floor(risk * 100) / 100  # never rounded up to a threshold the risk did not reach
+            message = f"the learned quality model puts the risk that it needs repair at {shown:.2f}" + (
                 f"; likeliest wrong: {words}" if words else "")
             flags = (Flag("learned-risk", message, severity, start, end),)
         return SignalResult(self.name, {"quality": quality, "risk": risk}, suspects, flags)

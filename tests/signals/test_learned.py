@@ -63,6 +63,21 @@ def test_each_sentence_gets_quality_risk_and_suspects_inside_it(tiny_signal):
             assert 40 <= flag.start < flag.end <= 40 + sum(len(t) + 1 for t in TEXTS)
 
 
+def test_a_risk_just_under_the_major_threshold_is_minor_and_never_shown_as_reaching_it(tiny_signal, monkeypatch):
+    import dataclasses
+    import math
+    import re
+
+    risks = [r.values["risk"] for r in tiny_signal.score(sentences())]
+    risk = next(r for r in risks if float(f"{r:.2f}") > r)  # plain rounding would show the threshold
+    major = math.ceil(risk * 100) / 100  # the next threshold up, which an editor might read as reached
+    monkeypatch.setattr(tiny_signal, "head", dataclasses.replace(tiny_signal.head, minor=0.0, major=major))
+    result = tiny_signal.score(sentences())[risks.index(risk)]
+    (flag,) = result.flags
+    shown = float(re.search(r"needs repair at (\d\.\d\d)", flag.message).group(1))
+    assert flag.severity == "minor" and shown < major and shown <= risk
+
+
 def test_results_do_not_depend_on_batching_or_repetition(tiny_signal):
     together = tiny_signal.score(sentences())
     one_by_one = [tiny_signal.score([s])[0] for s in sentences()]
