@@ -331,15 +331,20 @@ def child_models(side: str, workdir: Path, n: int) -> dict:
 
 def child_rules(processes: int, articles: int) -> dict:
     """Rules tier through the local engine: sentences/s after start-up, and the JSONL's digest."""
-    import hashlib
-
     from mtqa.config import Config
     from mtqa.engines import open_engine
-    from mtqa.report.json import dumps, report_to_dict
     from mtqa.types import Document
 
     docs = [Document(f"a{i}", f"a{i}", " ".join([SENTENCE] * 100)) for i in range(articles)]
-    engine = open_engine(Config(signals=("rules",), workers=processes))
+    return timed_reports(open_engine(Config(signals=("rules",), workers=processes)), docs, processes)
+
+
+def timed_reports(engine, docs: list, processes: int) -> dict:
+    """Sentences/s of ``engine`` over ``docs`` (closed afterwards), the JSONL's digest, peak memory."""
+    import hashlib
+
+    from mtqa.report.json import dumps, report_to_dict
+
     out = hashlib.sha256()
     start = time.perf_counter()
     count = 0
@@ -383,10 +388,7 @@ def child_tier(tier: str, processes: int) -> dict:
     and warm, the JSONL's digest, peak memory. One more article is checked first, untimed: the
     first check loads what the pipeline loads lazily (seconds), which the spaCy side's warm-up
     leaves out too; forked workers inherit it. Start-up is the feed's to count."""
-    import hashlib
-
     from mtqa.engines import open_engine
-    from mtqa.report.json import dumps, report_to_dict
     from mtqa.types import Document
 
     *articles, warm = news_articles(TIER_ARTICLES + 1)
@@ -394,16 +396,7 @@ def child_tier(tier: str, processes: int) -> dict:
     with tempfile.TemporaryDirectory() as empty:  # no model found: the model signals stay out
         engine = open_engine(tier_config(tier, processes, Path(empty)))
         engine.checker.check_document(Document(warm[0], warm[0], warm[1]))
-        out = hashlib.sha256()
-        start = time.perf_counter()
-        count = 0
-        for report in engine.reports(docs):
-            out.update((dumps(report_to_dict(report), indent=None) + "\n").encode())
-            count += len(report.sentences)
-        elapsed = time.perf_counter() - start
-        engine.close()
-    return {"rate": count / elapsed, "digest": out.hexdigest(), "peak_rss_mb": peak_rss_mb(),
-            "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if processes > 1 else 0.0}
+        return timed_reports(engine, docs, processes)
 
 
 def child_floor() -> dict:
