@@ -38,11 +38,11 @@ class SentenceView:
     article, and the article (people, quotations, names) for the detectors that read it."""
 
     text: str
-    doc: Any = None  # spaCy Doc of ``text``, offsets sentence-relative
+    doc: Any = None  # the parse of ``text``: a ParsedSentence (or a spaCy Doc), offsets sentence-relative
     kind: str = "body"
     index: int = 0
     article: Article | None = None
-    entities: Callable[[Any], Any] | None = field(default=None, compare=False)  # Doc → Doc with NER
+    entities: Any = field(default=None, compare=False)  # a copy of the spaCy Doc with NER, where asked for
 
     @property
     def quoted(self) -> Sequence[bool]:

@@ -142,13 +142,14 @@ def _quoted(tok) -> bool:
                "show to be no name; or English words run together as a German compound (\"Fakenews\"). "
                "Names the parser or the article marks keep their spelling. Translate it.")
 def untranslated(view: SentenceView) -> list[Hit]:
-    """German-looking words that are no name: not a person or place by NER (run only here, on the
-    few sentences with a candidate, on a copy of the parse), not a name the article gives away,
+    """German-looking words that are no name: not a person or place by NER (``view.entities``: the
+    signal runs it on the few sentences with a candidate, on a copy of the parse; without it no
+    word counts as an entity), not a name the article gives away,
     and not a fragment next to garbled characters ("Osnabr" in "Osnabr├╝cker")."""
     tokens = candidates(view.doc)
     if not tokens:
         return []
-    doc = view.entities(view.doc.copy()) if view.entities else view.doc
+    doc = view.entities if view.entities is not None else view.doc
     article = view.article
     if article is None:
         hits = _untranslated([doc[t.i] for t in tokens], lambda t: t.ent_type_)

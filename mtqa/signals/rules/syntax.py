@@ -1,7 +1,7 @@
 """Grammar damage visible in a spaCy parse: lost objects, missing verbs/subjects, "this" for a person.
 
-Each detector reads the sentence's parse (``view.doc``, a ``spacy.tokens.Doc`` of the sentence
-text, so token offsets are sentence-relative) and returns hits. They are deliberately narrow: a parser is wrong now and
+Each detector reads the sentence's parse (``view.doc``: a ``ParsedSentence``, read like spaCy's ``Doc``,
+of the sentence text, so token offsets are sentence-relative) and returns hits. They are deliberately narrow: a parser is wrong now and
 then, so each rule asks for a pattern that fluent English rarely produces.
 """
 
