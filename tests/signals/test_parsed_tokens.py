@@ -7,7 +7,7 @@ import pytest
 from mtqa.signals.rules import CATALOGUE, RulesSignal, SentenceView
 from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.oddity import events
-from mtqa.signals.rules.tokens import ParsedSentence
+from mtqa.text.sentences.parsed import ParsedSentence
 
 # Written for this test: clean prose, garbled German-order MT, quotes, brackets, several sentences
 # in one text (sentence starts and ends), a non-finite clause, German words and names.
@@ -48,6 +48,7 @@ def test_tokens_carry_spacys_annotations(signal):
             for name in ("children", "lefts", "rights", "subtree", "ancestors"):
                 assert [t.i for t in getattr(a, name)] == [t.i for t in getattr(b, name)], (name, a.text)
             assert (a.sent.start, a.sent.end, a.sent.text) == (b.sent.start, b.sent.end, b.sent.text)
+            assert str(a.morph) == str(b.morph)
             for field in ("VerbForm", "Tense", "Number", "NoSuchField"):
                 assert a.morph.get(field) == b.morph.get(field)
                 assert a.morph.get(field, ["-"]) == b.morph.get(field, ["-"])

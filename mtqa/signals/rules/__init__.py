@@ -20,7 +20,7 @@ from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.catalogue import CATALOGUE, SentenceView
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.oddity import default_table
-from mtqa.signals.rules.tokens import ParsedSentence
+from mtqa.text.sentences.parsed import ParsedSentence
 from mtqa.text.sentences.attributes import fast_ruler
 from mtqa.text.sentences.nlp import PipelineMissing, english, pipeline_name
 from mtqa.types import Sentence, SignalResult
@@ -60,13 +60,13 @@ class RulesSignal:
 
     def score(self, sentences: Sequence[Sentence],
               parses: Mapping[tuple[int, int], Any] | None = None) -> list[SignalResult]:
-        """``parses``: a sentence's Doc by its (start, end), as the segmenter parsed it in its
-        paragraph; the others are parsed here, one by one."""
+        """``parses``: a sentence's ``ParsedSentence`` by its (start, end), as the segmenter parsed
+        it in its paragraph; the others are parsed here, one by one."""
         texts = [s.text for s in sentences]
         given = [(parses or {}).get((s.start, s.end)) for s in sentences]
         given = [d if d is not None and d.text == s.text else None for d, s in zip(given, sentences)]
         rest = self._parse([t for t, d in zip(texts, given) if d is None])
-        docs = [ParsedSentence(d if d is not None else next(rest)) for d in given]
+        docs = [d if d is not None else ParsedSentence(next(rest)) for d in given]
         entities = self._entities(docs)
         article = Article(texts)
         return [self._one(sentence, SentenceView(sentence.text, doc, sentence.kind, i, article, entities.get(i)))

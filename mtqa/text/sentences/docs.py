@@ -1,9 +1,10 @@
-"""A sentence's stretch of a parsed paragraph, as a Doc of its own.
+"""A sentence's stretch of a parsed paragraph, as a parse of its own.
 
-The segmenter parses each paragraph to find its sentences; the detectors want one Doc per sentence
-whose token offsets and text are the sentence's own, as if it had been parsed alone. Copying the
-paragraph's annotations (tags, morphology, arcs, sentence starts) for the sentence's tokens gives
-that Doc without parsing the sentence a second time.
+The segmenter parses each paragraph to find its sentences; the detectors want one parse per
+sentence whose token offsets and text are the sentence's own, as if it had been parsed alone. The
+paragraph's annotations (tags, morphology, arcs, sentence starts) for the sentence's tokens give
+that parse without parsing the sentence a second time: a ``ParsedSentence`` read from the
+paragraph's rows, and a spaCy Doc of its own only where something asks for one (NER).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from mtqa.text.sentences.parsed import ParsedSentence, attributes
 
 
 @dataclass
@@ -21,6 +24,7 @@ class ParsedWindow:
     length: int
     doc: object
     _array: tuple | None = field(default=None, repr=False)
+    _rows: list | None = field(default=None, repr=False)
 
     def annotations(self) -> tuple[list[int], object, object, object]:
         """(attribute ids, token rows, sentence starts, head offsets) of the whole piece, read once;
@@ -35,11 +39,9 @@ class ParsedWindow:
                            rows[:, attrs.index(HEAD)].astype("int64"))
         return self._array
 
-    def sentence(self, a: int, b: int):
-        """Characters ``a:b`` of the piece as a Doc, if the parse has a sentence of exactly those
-        words there (whitespace tokens around it aside, no arc leaving it); else None."""
-        from spacy.tokens import Doc
-
+    def sentence(self, a: int, b: int) -> ParsedSentence | None:
+        """Characters ``a:b`` of the piece as a parse of its own, if the parse has a sentence of
+        exactly those words there (whitespace tokens around it aside, no arc leaving it); else None."""
         doc = self.doc
         span = doc.char_span(a, b)
         if span is None or len(span) == 0:  # not on token boundaries
@@ -59,6 +61,17 @@ class ParsedWindow:
         targets = heads[i:j] + np.arange(i, j)  # HEAD is relative
         if targets.min() < i or targets.max() >= j:
             return None
+        if self._rows is None:
+            self._rows = doc.to_array(attributes()).tolist()
+        return ParsedSentence.from_rows(span.text, self._rows[i:j], doc.vocab.strings, lambda: self._doc(i, j))
+
+    def _doc(self, i: int, j: int):
+        """Tokens ``i:j`` of the piece as a spaCy Doc of their own, annotations copied."""
+        from spacy.tokens import Doc
+
+        doc = self.doc
+        attrs, rows, _, _ = self.annotations()
+        span = doc[i:j]
         words = [t.text for t in span]
         spaces = [bool(t.whitespace_) for t in span]
         spaces[-1] = False  # the sentence's text ends with its last token, as a sentence parsed alone does

@@ -225,8 +225,9 @@ def segment_parsed(doc: Document) -> tuple[list[Sentence], dict[tuple[int, int],
     """``segment``, and the parse of each body sentence as its paragraph's parser saw it.
 
     The paragraph is parsed once, to find the sentences; a sentence whose ends are sentence ends of
-    that parse gets its stretch of it as a Doc of its own (keyed by its offsets), so the detectors
-    read the parse the segmenter made, in context, instead of parsing the sentence a second time.
+    that parse gets its stretch of it as a parse of its own (a ``ParsedSentence``, keyed by its
+    offsets), so the detectors read the parse the segmenter made, in context, instead of parsing
+    the sentence a second time.
     A sentence the parser would have cut elsewhere is not in the map: it is parsed on its own."""
     return _segment(doc, parse=True)
 
@@ -273,7 +274,7 @@ def _take_declared(lines: list[Line], kinds: list[tuple[str, str | None]],
 
 
 def _sentence_parse(windows: list[ParsedWindow], a: int, b: int):
-    """Characters ``a:b`` of a paragraph as a Doc of their own, if the parse has sentence ends there."""
+    """Characters ``a:b`` of a paragraph as a parse of their own, if the parse has sentence ends there."""
     for window in windows:
         if window.at <= a and b <= window.at + window.length:
             return window.sentence(a - window.at, b - window.at)

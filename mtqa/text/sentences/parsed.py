@@ -16,7 +16,7 @@ output on the two to be equal.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 _STRINGS: dict[int, str] = {}  # string-store hash → string; hashes are the same in every vocab
 _STRINGS_MAX = 500_000
@@ -35,7 +35,7 @@ def _string(strings: Any, key: int) -> str:
 class Morph:
     """A token's morphological features, as spaCy's ``MorphAnalysis`` answers ``get``."""
 
-    __slots__ = ("_features",)
+    __slots__ = ("_text", "_features")
     _parsed: dict[str, dict[str, list[str]]] = {}
 
     def __init__(self, text: str):
@@ -47,7 +47,10 @@ class Morph:
                 features[field] = values.split(",")
             if len(Morph._parsed) < _STRINGS_MAX:
                 Morph._parsed[text] = features
-        self._features = features
+        self._text, self._features = text, features
+
+    def __str__(self) -> str:
+        return self._text
 
     def get(self, field: str, default: list[str] | None = None) -> list[str]:
         values = self._features.get(field)
@@ -171,37 +174,73 @@ class ParsedSpan:
         return getattr(self.doc.spacy[self.start:self.end], name)
 
 
+def attributes() -> list[int]:
+    """The spaCy attribute ids a ``ParsedSentence`` is read from, in the order ``from_rows`` wants."""
+    from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, IS_SPACE, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+
+    return [ORTH, LOWER, TAG, POS, DEP, HEAD, SENT_START, SPACY, IS_PUNCT, IS_SPACE, IS_QUOTE, MORPH]
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value  # to_array gives uint64
+
+
 class ParsedSentence:
-    """A parsed sentence's tokens, read once from the spaCy ``Doc`` (kept as ``spacy``)."""
+    """A parsed sentence's tokens, read once from a spaCy ``Doc``.
 
-    __slots__ = ("spacy", "text", "tokens")
+    ``ParsedSentence(doc)`` reads ``doc``; ``from_rows`` reads rows of ``attributes()`` cut from a
+    larger parse, and makes the spaCy ``Doc`` (``spacy``) only if something asks for it."""
 
-    def __init__(self, doc: Any):
-        from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, IS_SPACE, LOWER, MORPH, ORTH, POS, SENT_START, SPACY, TAG
+    __slots__ = ("_spacy", "_make", "text", "tokens")
 
-        self.spacy, self.text = doc, doc.text
-        strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, LOWER, TAG, POS, DEP, HEAD, SENT_START, SPACY, IS_PUNCT, IS_SPACE, IS_QUOTE, MORPH])
-        tokens: list[ParsedToken] = []
-        idx = 0
-        for i, (orth, lower, tag, pos, dep, head, start, space, punct, blank, quote, morph) in enumerate(rows.tolist()):
+    def __init__(self, doc: Any = None):
+        self._spacy, self._make, self.tokens = doc, None, []
+        if doc is not None:
+            self.text = doc.text
+            self._read(doc.to_array(attributes()).tolist(), doc.vocab.strings, cut=False)
+
+    @classmethod
+    def from_rows(cls, text: str, rows: list[list[int]], strings: Any, make: Callable[[], Any]) -> ParsedSentence:
+        """``rows``: the tokens' values of ``attributes()``, heads relative and inside the rows;
+        ``text`` ends with the last token; ``make()`` gives the spaCy Doc when one is asked for."""
+        out = cls()
+        out.text, out._make = text, make
+        out._read(rows, strings, cut=True)
+        return out
+
+    @property
+    def spacy(self) -> Any:
+        if self._spacy is None:
+            self._spacy = self._make()
+        return self._spacy
+
+    def _read(self, rows: list[list[int]], strings: Any, cut: bool) -> None:
+        """``cut``: the rows were cut from a larger parse, and the text ends with the last token."""
+        known = _STRINGS.get
+        tokens = self.tokens
+        idx, last = 0, len(rows) - 1 if cut else len(rows)
+        for i, (orth, lower, tag, pos, dep, head, start, space, punct, blank, quote, morph) in enumerate(rows):
             t = ParsedToken()
             t.doc, t.i, t.idx = self, i, idx
-            t.text = _string(strings, orth)
-            t.lower_, t.tag_ = _string(strings, lower), _string(strings, tag)
-            t.pos_, t.dep_ = _string(strings, pos), _string(strings, dep)
+            t.text = known(orth) or _string(strings, orth)
+            t.lower_ = known(lower) or _string(strings, lower)
+            t.tag_ = known(tag) or _string(strings, tag)
+            t.pos_ = known(pos) or _string(strings, pos)
+            t.dep_ = known(dep) or _string(strings, dep)
+            t._morph = (known(morph) or _string(strings, morph)) if morph else ""
+            if t._morph == "_":  # spaCy's empty analysis
+                t._morph = ""
+            space = space if i < last else 0
             t.whitespace_ = " " if space else ""
-            t.is_punct, t.is_space, t.is_quote = bool(punct), bool(blank), bool(quote)
-            t._morph = _string(strings, morph) if morph else ""
-            t._head = i + (head - (1 << 64) if head >= 1 << 63 else head)  # HEAD is relative, uint64-wrapped
-            t._start = start - (1 << 64) if start >= 1 << 63 else start
+            t.is_punct, t.is_space, t.is_quote = punct == 1, blank == 1, quote == 1
+            t._head = i + _signed(head)  # HEAD is relative
+            t._start = _signed(start)
             t._lefts, t._rights = [], []
             tokens.append(t)
             idx += len(t.text) + space
         for t in tokens:
             if t._head != t.i:
                 (tokens[t._head]._lefts if t.i < t._head else tokens[t._head]._rights).append(t)
-        self.tokens = tokens
 
     def __iter__(self) -> Iterator[ParsedToken]:
         return iter(self.tokens)
