@@ -5,8 +5,11 @@ hundred word forms, with an ``attribute_ruler`` of about 180 one- and two-token 
 them through its general Matcher, which costs a third of the rules tier's parse (0.3 ms of 1.0 ms
 for an 18-token sentence). The patterns only compare a token's tag, lower-case form, dependency
 label or whitespace flag, so the same matches are found by indexing the patterns on their tag or
-word and checking the few that can apply. Matches are then set exactly as the ruler sets them: all
-found first on the unmodified parse, applied in pattern order with spaCy's own ``set_token_attrs``.
+word and checking the few that can apply. A token's values are read with one ``to_array`` per
+Doc, and what its one-token patterns match depends on those values alone, so it is worked out once
+per distinct token (tag, word, label, space) and remembered: 2.6 µs a token instead of 11. Matches
+are then set exactly as the ruler sets them: all found first on the unmodified parse, applied in
+pattern order with spaCy's own ``set_token_attrs``.
 
 A pipeline whose ruler uses anything else (operators, other attributes) keeps spaCy's ruler.
 """
@@ -18,12 +21,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# pattern key -> how to read it from a spaCy Token
-_READ: dict[str, Callable] = {
-    "TAG": lambda t: t.tag_, "LOWER": lambda t: t.lower_, "ORTH": lambda t: t.text, "TEXT": lambda t: t.text,
-    "NORM": lambda t: t.norm_, "DEP": lambda t: t.dep_, "POS": lambda t: t.pos_, "IS_SPACE": lambda t: t.is_space,
-}
-_INDEXED = ("LOWER", "TAG", "DEP", "IS_SPACE")  # keys a pattern is looked up by, the most selective first
+# pattern key -> the spaCy attribute its value is read from (``Doc.to_array``; IS_SPACE a flag, the rest strings)
+_READ: dict[str, str] = {"TAG": "TAG", "LOWER": "LOWER", "ORTH": "ORTH", "TEXT": "ORTH", "NORM": "NORM", "DEP": "DEP",
+                         "POS": "POS", "IS_SPACE": "IS_SPACE"}
+_INDEXED = ("LOWER", "TAG", "DEP", "IS_SPACE")
+ROWS_REMEMBERED = 200_000  # keys a pattern is looked up by, the most selective first
 
 
 class Unsupported(ValueError):
@@ -91,12 +93,16 @@ class FastAttributeRuler:
             for tokens in entry["patterns"]:
                 if not tokens or any(not isinstance(spec, dict) or set(spec) - set(_READ) for spec in tokens):
                     raise Unsupported(f"pattern {tokens!r}")
+        from spacy import attrs as spacy_attrs
+
         named = {key for entry in entries for tokens in entry["patterns"] for spec in tokens for key in spec}
         used = [*_INDEXED, *sorted(named - set(_INDEXED))]  # the indexed keys first: __call__ zips over them
-        self.readers = tuple(_READ[key] for key in used)
+        self.read = [getattr(spacy_attrs, _READ[key]) for key in used]
+        self.flags = tuple(key == "IS_SPACE" for key in used)
         at = {key: i for i, key in enumerate(used)}
         self.filed: tuple[dict, ...] = tuple({} for _ in _INDEXED)  # per indexed key: value -> patterns
         self.always: list[_Pattern] = []
+        self.rows: dict[tuple, tuple] = {}  # a token's attribute ids -> (its row, the one-token rules it matches)
         for rule, entry in enumerate(entries):
             for tokens in entry["patterns"]:
                 if not -len(tokens) <= self.indices[rule] < len(tokens):  # spaCy raises E1001 there
@@ -108,24 +114,39 @@ class FastAttributeRuler:
                     continue
                 for value in keys[1]:
                     self.filed[_INDEXED.index(keys[0])].setdefault(value, []).append(pattern)
+        self.longer = tuple(p for p in self.always if len(p.checks) > 1)  # tried at every token
 
     def __call__(self, doc):
-        tokens = list(doc)
-        readers = self.readers
-        rows = [tuple(read(t) for read in readers) for t in tokens]
+        strings = doc.vocab.strings
+        known = [self.rows.get(ids) or self._row(ids, strings) for ids in map(tuple, doc.to_array(self.read).tolist())]
+        rows = [k[0] for k in known]
         found = set()
-        for start, row in enumerate(rows):
-            for filed, value in zip(self.filed, row):  # the indexed keys come first in a row
-                for pattern in filed.get(value, ()):
-                    if pattern.matches(rows, start):
-                        found.add((pattern.rule, start, start + len(pattern.checks)))
-            for pattern in self.always:
+        for start, (_, singles, filed) in enumerate(known):
+            for rule in singles:
+                found.add((rule, start, start + 1))
+            for pattern in filed:
+                if pattern.matches(rows, start):
+                    found.add((pattern.rule, start, start + len(pattern.checks)))
+            for pattern in self.longer:
                 if pattern.matches(rows, start):
                     found.add((pattern.rule, start, start + len(pattern.checks)))
         for rule, start, end in sorted(found):
             index = self.indices[rule]
-            self._set(tokens[start + index if index >= 0 else end + index], self.attrs[rule])
+            self._set(doc[start + index if index >= 0 else end + index], self.attrs[rule])
         return doc
+
+    def _row(self, ids: tuple, strings) -> tuple:
+        """A token's values, the rules of the one-token patterns they match (which depend on nothing
+        else) and the longer patterns filed under them, remembered for the next token with the same
+        attribute ids."""
+        row = tuple(bool(i) if flag else strings[i] for i, flag in zip(ids, self.flags))
+        filed = [pattern for index, value in zip(self.filed, row) for pattern in index.get(value, ())]
+        rules = {p.rule for p in (*filed, *self.always) if len(p.checks) == 1 and p.matches([row], 0)}
+        known = (row, tuple(sorted(rules)), tuple(p for p in filed if len(p.checks) > 1))
+        if len(self.rows) >= ROWS_REMEMBERED:
+            self.rows.clear()
+        self.rows[ids] = known
+        return known
 
 
 @functools.lru_cache(maxsize=8)
