@@ -66,26 +66,29 @@ class OddityTable:
                 outs.add(o)
             self.contexts[stream] = ctx
             self.outcomes[stream] = len(outs) + 1
-        self._seen: dict[tuple[str, str], float] = {}  # surprisals computed so far (a pure function)
+        self._seen: dict[str, dict[str, float]] = {k: {} for k in self.counts}  # surprisals computed so far
+        self._remembered = 0
         self.center = float(data["center"])
         self.scale = float(data["scale"])
         self.source = str(data.get("source", ""))
 
     def surprisal(self, stream: str, event: str) -> float:
-        known = self._seen.get((stream, event))
+        known = self._seen[stream].get(event)
         if known is None:
             ctx = event.split("\t", 1)[0]
             n = self.counts[stream].get(event, 0)
             total = self.contexts[stream].get(ctx, 0)
             known = -math.log((n + SMOOTHING) / (total + SMOOTHING * self.outcomes[stream]))
-            if len(self._seen) < SEEN_MAX:
-                self._seen[(stream, event)] = known
+            if self._remembered < SEEN_MAX:
+                self._seen[stream][event] = known
+                self._remembered += 1
         return known
 
     def features(self, doc) -> dict[str, float]:
         out = {}
         for stream, evs in events(doc).items():
-            s = [self.surprisal(stream, e) for e in evs] or [0.0]
+            seen = self._seen[stream]
+            s = [seen[e] if e in seen else self.surprisal(stream, e) for e in evs] or [0.0]
             out[f"{stream}_mean"] = sum(s) / len(s)
             out[f"{stream}_max"] = max(s)
         out["oddity"] = sum(out[f"{k}_mean"] for k in ("tag_bigram", "lex_bigram", "arc", "lex_arc"))

@@ -30,6 +30,7 @@ FIRST = frozenset("i me my mine myself we us our ours ourselves".split())
 SECOND = frozenset("you your yours yourself yourselves".split())
 MASCULINE = frozenset("he him his himself".split())
 FEMININE = frozenset("she her hers herself".split())
+_PERSONAL = FIRST | SECOND
 
 
 @detector("pronoun-person", severity="minor", reads="article", prose_only=True,
@@ -44,7 +45,7 @@ def pronoun_person(view: SentenceView) -> list[Hit]:
         return []
     for m in re.finditer(r"\b[A-Za-z]+\b", text):
         word, lower = m.group(), m.group().lower()
-        if lower not in FIRST | SECOND or any(quoted[m.start():m.end()]):
+        if lower not in _PERSONAL or any(quoted[m.start():m.end()]):
             continue
         if word == "US" or (lower == "i" and word != "I"):
             continue
@@ -93,6 +94,7 @@ def fused_words(view: SentenceView) -> list[Hit]:
 
 
 _NON_SPACE = re.compile(r"\S+")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 _CAMEL = re.compile(r"([a-z]{2,})([A-Z][a-z]+)")
 _STRAY_LETTER = re.compile(r"([a-z])([A-Z][a-z]{2,})")
 
@@ -100,6 +102,8 @@ _STRAY_LETTER = re.compile(r"([a-z])([A-Z][a-z]{2,})")
 def _run_together(text: str) -> list[Hit]:
     out = []
     for m in _NON_SPACE.finditer(text):
+        if len(m.group()) < 7 and not _LOWER_UPPER.search(m.group()):
+            continue  # every test below wants a lower-case letter before a capital, or seven letters
         tok = m.group().strip(_STRIP)
         if not tok:
             continue

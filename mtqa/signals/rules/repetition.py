@@ -24,7 +24,7 @@ def repeated_words(view: SentenceView) -> list[Hit]:
     while i < len(tokens):
         hit = None
         for n in range(1, MAX_PHRASE + 1):  # shortest period first: "a a a a" is one word, 4 times
-            if i + 2 * n > len(tokens) or words[i:i + n] != words[i + n:i + 2 * n]:
+            if i + 2 * n > len(tokens) or words[i] != words[i + n] or words[i:i + n] != words[i + n:i + 2 * n]:
                 continue
             gaps = (text[tokens[j].end():tokens[j + 1].start()] for j in range(i, i + 2 * n - 1))
             if any(g.strip() for g in gaps):

@@ -28,7 +28,7 @@ def features(text: str) -> dict[str, float]:
         "lex_mean_zipf": sum(freq) / len(freq),
         "lex_oov_share": sum(zipf(w, "en") == 0 for w in low) / n,
         "lex_caps_share": sum(1 for i, w in enumerate(words) if i and w[:1].isupper()) / n,
-        "lex_digit_share": sum(c.isdigit() for c in text) / max(1, len(text)),
+        "lex_digit_share": sum(map(str.isdigit, text)) / max(1, len(text)),
         "lex_comma_per_word": text.count(",") / n,
         "lex_type_token": len(set(low)) / n if low else 1.0,
         "lex_rep_bigram": (len(bigrams) - len(set(bigrams))) / len(bigrams) if bigrams else 0.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mtqa.signals.rules.catalogue import Hit, SentenceView, detector
@@ -77,6 +78,7 @@ def german_currency(view: SentenceView) -> list[Hit]:
 
 _PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_MARKS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS)) + "]")
 
 
 @detector("unbalanced-bracket", severity="minor", reads="text", title="Bracket without partner",
@@ -95,12 +97,14 @@ def unbalanced_quote(view: SentenceView) -> list[Hit]:
     return [hit for quote, hit in _unpaired_marks(view.text) if quote]
 
 
-def _unpaired_marks(text: str) -> list[tuple[bool, Hit]]:
+@functools.lru_cache(maxsize=64)  # the bracket and the quote detector ask for the same sentence
+def _unpaired_marks(text: str) -> tuple[tuple[bool, Hit], ...]:
     """(is a quotation mark, hit) for every bracket and curly quote that does not pair up; brackets
     and curly quotes nest in one stack, so "(“)”" pairs neither."""
     out: list[tuple[bool, Hit]] = []
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(_german_quotes_as_english(text)):
+    for m in _MARKS.finditer(_german_quotes_as_english(text) if "„" in text else text):
+        ch, i = m.group(), m.start()
         if ch in _PAIRS:
             stack.append((ch, i))
         elif ch in _CLOSERS:
@@ -112,7 +116,7 @@ def _unpaired_marks(text: str) -> list[tuple[bool, Hit]]:
     if text.count('"') % 2:
         i = text.rfind('"')
         out.append((True, Hit("a straight quotation mark has no partner in this sentence", i, i + 1)))
-    return out
+    return tuple(out)
 
 
 def _german_quotes_as_english(text: str) -> str:

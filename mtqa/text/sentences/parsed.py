@@ -82,9 +82,8 @@ class ParsedToken:
         return iter(self._rights)
 
     @property
-    def children(self) -> Iterator[ParsedToken]:
-        yield from self._lefts
-        yield from self._rights
+    def children(self) -> list[ParsedToken]:
+        return self._lefts + self._rights
 
     @property
     def subtree(self) -> Iterator[ParsedToken]:
@@ -249,6 +248,8 @@ class ParsedSentence:
         return len(self.tokens)
 
     def __getitem__(self, key: int | slice) -> Any:
+        if type(key) is int:
+            return self.tokens[key]
         n = len(self.tokens)
         if isinstance(key, slice):
             if key.step not in (None, 1):
