@@ -95,6 +95,8 @@ class Checker:
                 if len(out) != len(prose):
                     raise RuntimeError(f"signal {signal.name} returned {len(out)} results for {len(prose)} sentences")
                 results[signal.name] = out
+        for parsed in parses.values():
+            parsed.release()  # read by the signals; freed now rather than by the cyclic collector
         scored = {s.sentence.index: s for s in combine(prose, results, self.profile)}
         ordered = tuple(
             scored.get(s.index) or SentenceScore(s, None, None, (), {}) for s in sentences

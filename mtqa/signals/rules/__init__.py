@@ -69,8 +69,12 @@ class RulesSignal:
         docs = [d if d is not None else ParsedSentence(next(rest)) for d in given]
         entities = self._entities(docs)
         article = Article(texts)
-        return [self._one(sentence, SentenceView(sentence.text, doc, sentence.kind, i, article, entities.get(i)))
-                for i, (sentence, doc) in enumerate(zip(sentences, docs))]
+        out = [self._one(sentence, SentenceView(sentence.text, doc, sentence.kind, i, article, entities.get(i)))
+               for i, (sentence, doc) in enumerate(zip(sentences, docs))]
+        for doc, mine in zip(docs, given):
+            if mine is None:  # parsed here: nobody else reads it
+                doc.release()
+        return out
 
     def _parse(self, texts: list[str]) -> Iterator:
         docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=self.disabled)

@@ -83,8 +83,9 @@ class Verdict:
     reason: str = ""
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text)
+@functools.lru_cache(maxsize=4096)  # the line classifiers ask for the same line's words many times
+def words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text))
 
 
 def stopword_share(text: str) -> float:
