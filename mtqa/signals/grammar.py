@@ -20,12 +20,17 @@ before. Either way the result is the one a fresh null-link parse gives. Where th
 only article figures (``Config.sentence_detail`` off: ``score`` and ``check`` as a table or CSV),
 the re-parse is left out: the flag, its severity and the score are the same, only its message and
 span lose the unlinked words no one would see.
+
+A verdict (and its unlinked words) is remembered by the sentence's exact text, for the last
+``VERDICTS_REMEMBERED`` sentences: wire copy repeats sentences across the updates of a story. The
+output is the same as without it.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections import OrderedDict
 from typing import Any, Sequence
 
 from mtqa.config import Config
@@ -51,6 +56,7 @@ DISJUNCT_COST = 2.0
 SHORT_LENGTH = 10
 LINKAGE_LIMIT = 100
 MAX_PARSE_TIME = 1  # seconds per parse
+VERDICTS_REMEMBERED = 50_000  # sentences whose verdict is kept (least recently asked for go first)
 SEVERITY = "minor"  # precision on the dev pages 0.80, on unseen pages lower: docs/measurements.md
 _ASCII = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‹": "'", "›": "'",
                         "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‑": "-", "…": "...", "\u00a0": " "})
@@ -88,6 +94,7 @@ class GrammarSignal:
         from linkgrammar import clinkgrammar  # type: ignore[import-not-found]
 
         self.found = clinkgrammar.sentence_num_linkages_found  # complete linkages, valid or not
+        self.known: OrderedDict[tuple[str, bool], tuple[bool, tuple[tuple[int, int], ...]]] = OrderedDict()
 
     def _options(self, max_null_count: int, min_null_count: int = 0) -> Any:
         po = self.lg.ParseOptions(verbosity=0, linkage_limit=LINKAGE_LIMIT, min_null_count=min_null_count,
@@ -151,6 +158,24 @@ class GrammarSignal:
                 spans.append((at, at + len(bare)))
         return spans
 
+    def verdict(self, text: str, suspects: bool) -> tuple[bool | None, tuple[tuple[int, int], ...]]:
+        """``parses``, and where it fails (and ``suspects``) the unlinked words' spans. Remembered
+        by the exact text: wire copy repeats its sentences from one update of a story to the next,
+        and a parse is the tier's dearest step. A timeout (no verdict) is not remembered: the
+        next try may finish."""
+        key = (text, suspects)
+        known = self.known.get(key)
+        if known is not None:
+            self.known.move_to_end(key)
+            return known
+        verdict, parsed = self.strict_parse(text)
+        unlinked = tuple(self.unlinked(text, parsed)) if verdict is False and suspects else ()
+        if verdict is True or (verdict is False and (unlinked or not suspects)):  # a re-parse may time out too
+            self.known[key] = (verdict, unlinked)
+            if len(self.known) > VERDICTS_REMEMBERED:
+                self.known.popitem(last=False)
+        return verdict, unlinked
+
     def score(self, sentences: Sequence[Sentence]) -> list[SignalResult]:
         out = []
         for s in sentences:
@@ -158,13 +183,12 @@ class GrammarSignal:
                 out.append(SignalResult(self.name, values={}))
                 continue
             skip = dateline_end(s.text)
-            verdict, parsed = self.strict_parse(s.text[skip:])
+            verdict, unlinked = self.verdict(s.text[skip:], self.suspects and len(s.text.split()) <= SUSPECT_MAX_WORDS)
             values = {"parsed": 1.0 if verdict else 0.0} if verdict is not None else {}
             if verdict is not False:
                 out.append(SignalResult(self.name, values=values))
                 continue
-            spans = ([(a + skip, b + skip) for a, b in self.unlinked(s.text[skip:], parsed)]
-                     if self.suspects and len(s.text.split()) <= SUSPECT_MAX_WORDS else [])
+            spans = [(a + skip, b + skip) for a, b in unlinked]
             suspects = tuple(Suspect(a, b, s.text[a:b], 0.0) for a, b in spans)
             if spans:
                 start, end = s.start + min(a for a, _ in spans), s.start + max(b for _, b in spans)

@@ -101,3 +101,19 @@ def test_without_sentence_detail_the_flag_stays_and_only_the_unlinked_words_go(s
         assert short.values == full.values == {"parsed": 0.0}
         assert full.suspects and "unlinked" in full.flags[0].message
         assert short.suspects == () and "unlinked" not in short.flags[0].message
+
+
+@needs_lg
+def test_a_repeated_sentence_is_parsed_once_with_the_same_result():
+    signal = grammar.build(None, None)  # its own: the verdicts it remembers are counted here
+    calls = []
+    strict = signal.strict_parse
+    signal.strict_parse = lambda text: calls.append(text) or strict(text)
+    garbled = "The minister said the newspaper that the government the farmers help would."
+    sound = "The minister said that the government would help the farmers this winter."
+    first = signal.score([sentence(garbled), sentence(sound)])
+    again = signal.score([sentence(sound), sentence(garbled)])
+    assert again == first[::-1] and len(calls) == 2
+    assert first[0].flags and first[0].suspects  # the unlinked words come back from memory too
+    fresh = grammar.build(None, None).score([sentence(garbled)])
+    assert fresh == first[:1]
