@@ -24,6 +24,7 @@ _PARTICLE = r"(?:von|van|de|der|di|da|del|le|la|al|bin)"
 _NAME_AT = re.compile(rf"({_CAP})((?:\s+{_PARTICLE}?\s*{_CAP}){{1,3}})")
 _OPENING = "“„«"
 _CLOSING = "”»"
+_QUOTE_MARK = re.compile("[" + _OPENING + _CLOSING + '"' + "]")
 
 
 def _possessive_stripped(word: str) -> str:
@@ -53,6 +54,9 @@ def quote_masks(texts: Sequence[str]) -> list[list[bool]]:
     sentence; German “ closes when a quotation is open and a space, punctuation or the end follows."""
     masks, inside = [], False
     for text in texts:
+        if not _QUOTE_MARK.search(text):  # no mark: the state carries through unchanged
+            masks.append([inside] * len(text))
+            continue
         mask = []
         for i, ch in enumerate(text):
             if ch == "“" and inside and (i + 1 == len(text) or text[i + 1].isspace() or text[i + 1] in ",.;:"):
