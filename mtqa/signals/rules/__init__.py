@@ -20,9 +20,9 @@ from mtqa.signals.rules.article import Article
 from mtqa.signals.rules.catalogue import CATALOGUE, SentenceView
 from mtqa.signals.rules.findings import Finding
 from mtqa.signals.rules.oddity import default_table
-from mtqa.text.sentences.parsed import ParsedSentence
 from mtqa.text.sentences.attributes import fast_ruler
 from mtqa.text.sentences.nlp import PipelineMissing, english, pipeline_name
+from mtqa.text.sentences.parsed import ParsedSentence
 from mtqa.types import Sentence, SignalResult
 
 DETECTOR_MODULES = (characters, typography, repetition, syntax, prose, lexical)  # each declares its detectors
