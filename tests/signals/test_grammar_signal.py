@@ -133,3 +133,34 @@ def test_a_parse_cut_off_by_the_time_limit_is_tried_again_with_the_longer_one():
     hurried.strict_retry = hurried._options(max_null_count=0, seconds=0)  # and the retry too: no verdict
     hurried.known.clear()  # (nor one remembered)
     assert hurried.score([sentence(sound)])[0].values == {}
+
+
+@needs_lg
+def test_a_sentence_broken_throughout_or_too_long_is_flagged_whole_without_suspects():
+    """The re-parse is bounded by work, not by a clock: past four unlinked words, or past 35 words,
+    the flag covers the sentence and names no words, the same on any machine and under any load."""
+    signal = grammar.build(None, None)
+    scrambled = "The the minister said said the newspaper newspaper that that government the the farmers help would would of of."
+    long = ("The minister said on Tuesday in the capital that the government, which had promised the farmers of the "
+            "northern region more money last year, would help them again this winter the newspaper that the "
+            "government the farmers help would.")
+    assert len(long.split()) > grammar.SUSPECT_MAX_WORDS >= len(scrambled.split())
+    for text in (scrambled, long):
+        result = signal.score([sentence(text)])[0]
+        assert [(f.code, f.severity, f.start, f.end) for f in result.flags] \
+            == [("no-parse", grammar.SEVERITY, 100, 100 + len(text))], text
+        assert result.suspects == () and result.flags[0].message == "no complete grammatical parse"
+        assert signal.score([sentence(text)])[0] == result
+    assert signal.verdict(scrambled, True) == (False, ())  # remembered: a bound, not a timeout
+
+
+@needs_lg
+def test_a_reparse_cut_off_by_its_safety_limit_names_no_words_and_is_not_remembered():
+    hurried = grammar.build(None, None)
+    hurried.with_nulls = hurried._options(max_null_count=grammar.SUSPECT_MAX_NULLS, seconds=0)
+    hurried.nulls_only = hurried._options(max_null_count=grammar.SUSPECT_MAX_NULLS, min_null_count=1, seconds=0)
+    text = GARBLED[0]
+    cut = hurried.score([sentence(text)])[0]
+    assert [f.code for f in cut.flags] == ["no-parse"] and cut.suspects == ()
+    assert (text, True) not in hurried.known
+    assert grammar.build(None, None).score([sentence(text)])[0].suspects
