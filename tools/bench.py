@@ -22,7 +22,9 @@ every side in its own fresh process with its thread count pinned, each repeated 
   work no checker can skip:
   spaCy's own ``nlp.pipe`` over the same paragraphs with the components the segmenter runs, and
   link-grammar's strict parse of the same sentences the grammar signal parses. Two ratios follow
-  that hold from one machine to the next: rules tier / spaCy, default tier / (spaCy + link-grammar);
+  that hold from one machine to the next: rules tier / spaCy, default tier / (spaCy + link-grammar),
+  each from pairs measured in turn in one process over the same articles (load moves both sides of
+  a pair together), beside the same ratios from the tiers' own processes;
 - a feed of ``MTQA_BENCH_FEED`` sentences (default 100,000; 0 skips it) through ``mtqa score --feed``
   with the default model-free signals (CSV: the table's path), a fresh process timed from start to
   exit, once after the rounds;
@@ -64,6 +66,7 @@ SEED = 20240601
 SHORTLIST_PIECES = 16384  # pieces the shortlist side keeps (about 28 % of the vocabulary)
 RULES_ARTICLES = 24  # of 100 sentences each, per rules-tier measurement
 TIER_ARTICLES = 8  # of 100 DEMETR sentences each, per model-free tier measurement
+FLOOR_PAIRS = 3  # floor and tier measured in turn in one process, per round
 TIER_SIGNALS = ("rules", "grammar", "fluency")  # the default signals that need no model download
 # rules; the default model-free tier with every sentence's detail (flags, json...); the same as score
 # and check run it for a table or CSV (Config.sentence_detail off)
@@ -405,38 +408,53 @@ def child_tier(tier: str, processes: int) -> dict:
 def child_floor() -> dict:
     """The work under the tiers, one process: spaCy's own ``nlp.pipe`` over the articles' paragraphs
     with the segmenter's components (its own attribute ruler), and link-grammar's strict parse
-    (the grammar signal's options, nothing else) of the sentences the grammar signal parses."""
+    (the grammar signal's options, nothing else) of the sentences the grammar signal parses. Beside
+    each, in the same process and over the same articles, the tier it bounds (rules over spaCy;
+    default over both), ``FLOOR_PAIRS`` times in turn with articles drawn afresh each time: the
+    ratios are those of the pairs, which load on a shared machine moves together."""
+    from mtqa.engines import open_engine
     from mtqa.pipeline import Checker
     from mtqa.signals import grammar
     from mtqa.text.dateline import dateline_end
     from mtqa.text.sentences.nlp import english
     from mtqa.types import Document
 
-    articles = news_articles(TIER_ARTICLES)
-    with tempfile.TemporaryDirectory() as empty:
-        checker = Checker(tier_config("default", 1, Path(empty)))
-    sentences = [s for i, text in articles for s in checker.sentences(Document(i, i, text))]
-    parsed = [grammar.normalise(s.text[dateline_end(s.text):]).strip() for s in sentences
-              if s.kind == "body" and grammar.MIN_WORDS <= len(s.text.split()) <= grammar.MAX_WORDS]
     nlp = english()
-    paragraphs = [p for _, text in articles for p in text.split("\n\n")]
     wanted = [n for n in ("tok2vec", "tagger", "parser", "attribute_ruler") if n in nlp.pipe_names]
-    with nlp.select_pipes(enable=wanted):
-        list(nlp.pipe(paragraphs[:20], batch_size=64))  # warm-up
-        start = time.perf_counter()
-        for _ in nlp.pipe(paragraphs, batch_size=64):
-            pass
-        spacy_s = time.perf_counter() - start
     lg = grammar.import_link_grammar()
     signal = grammar.GrammarSignal(lg)
-    start = time.perf_counter()
-    for text in parsed:
-        try:
-            lg.Sentence(text, signal.dictionary, signal.strict).parse()
-        except lg.LG_TimerExhausted:
-            pass
-    lg_s = time.perf_counter() - start
-    return {"sentences": len(sentences), "spacy_s": spacy_s, "lg_s": lg_s, "lg_sentences": len(parsed)}
+    pairs = []
+    with tempfile.TemporaryDirectory() as empty:
+        checker = Checker(tier_config("default", 1, Path(empty)))
+        for pair in range(FLOOR_PAIRS):
+            *articles, warm = news_articles(TIER_ARTICLES + 1, seed=SEED + pair)
+            docs = [Document(i, i, text) for i, text in articles]
+            sentences = [s for d in docs for s in checker.sentences(d)]
+            parsed = [grammar.normalise(s.text[dateline_end(s.text):]).strip() for s in sentences
+                      if s.kind == "body" and grammar.MIN_WORDS <= len(s.text.split()) <= grammar.MAX_WORDS]
+            paragraphs = [p for _, text in articles for p in text.split("\n\n")]
+            with nlp.select_pipes(enable=wanted):
+                list(nlp.pipe(paragraphs[:20], batch_size=64))  # warm-up
+                start = time.perf_counter()
+                for _ in nlp.pipe(paragraphs, batch_size=64):
+                    pass
+                spacy_s = time.perf_counter() - start
+            start = time.perf_counter()
+            for text in parsed:
+                try:
+                    lg.Sentence(text, signal.dictionary, signal.strict).parse()
+                except lg.LG_TimerExhausted:
+                    pass
+            lg_s = time.perf_counter() - start
+            tiers = {}
+            for tier in ("rules", "default"):  # a fresh engine: the verdicts it remembers start empty
+                engine = open_engine(tier_config(tier, 1, Path(empty)))
+                engine.checker.check_document(Document(warm[0], warm[0], warm[1]))
+                tiers[tier] = timed_reports(engine, docs, 1)["rate"]
+            pairs.append({"sentences": len(sentences), "spacy_s": spacy_s, "lg_s": lg_s, "lg_sentences": len(parsed),
+                          "rules_over_spacy": tiers["rules"] * spacy_s / len(sentences),
+                          "default_over_floor": tiers["default"] * (spacy_s + lg_s) / len(sentences)})
+    return {"pairs": pairs, **pairs[0]}
 
 
 def child_feed(sentences: int, distinct: bool = False) -> dict:
@@ -707,11 +725,16 @@ def report_tiers(tiers: dict[tuple[str, int], list[dict]], floor: list[dict], fe
     print(f"one process: spaCy's own nlp.pipe (tok2vec, tagger, parser, attribute_ruler) over the same "
           f"paragraphs {fig(spacy_rate, '.0f')} sentences/s; link-grammar's strict parse {fig(lg_ms, '.2f')} ms "
           f"per parsed sentence ({floor[0]['lg_sentences']} of {sentences}); both together {fig(floor_rate, '.0f')} sentences/s")
-    rules_1 = median([r["rate"] for r in tiers[("rules", 1)]])
     default_1 = median([r["rate"] for r in tiers[("default", 1)]])
-    rules_ratio, default_ratio = rules_1 / median(spacy_rate), default_1 / median(floor_rate)
-    print(f"rules tier / spaCy's nlp.pipe: {rules_ratio:.2f}; default tier / (spaCy + link-grammar strict parse): "
-          f"{default_ratio:.2f} (one process each, same rounds)")
+    rules_pairs = [p["rules_over_spacy"] for f in floor for p in f["pairs"]]
+    default_pairs = [p["default_over_floor"] for f in floor for p in f["pairs"]]
+    rules_ratio, default_ratio = median(rules_pairs), median(default_pairs)
+    print(f"rules tier / spaCy's nlp.pipe: {fig(rules_pairs, '.2f')}; default tier / (spaCy + link-grammar strict "
+          f"parse): {fig(default_pairs, '.2f')} (one process; each ratio from a pair measured in turn over the "
+          f"same articles, {len(rules_pairs)} pairs)")
+    rules_apart = median([r["rate"] for r in tiers[("rules", 1)]]) / median(spacy_rate)
+    print(f"the same ratios from the tiers' own processes (medians of separate runs, as before the pairs): "
+          f"rules {rules_apart:.2f}, default {default_1 / median(floor_rate):.2f}")
     out = {"default_1": f"{default_1:.0f}", "default_2": f"{median([r['rate'] for r in tiers[('default', 2)]]):.0f}",
            "articles_1": f"{median([r['rate'] for r in tiers[('articles', 1)]]):.0f}",
            "rules_over_spacy": f"{rules_ratio:.2f}", "default_over_floor": f"{default_ratio:.2f}"}
