@@ -76,6 +76,7 @@ MAX_PARSE_TIME = 1  # seconds per parse
 # and then under load, so the same article could be flagged differently from one run to the next.
 RETRY_PARSE_TIME = 10
 VERDICTS_REMEMBERED = 50_000  # sentences whose verdict is kept (least recently asked for go first)
+WHOLE = " (too long or too broken to name the words)"  # where the re-parse's bounds stop it
 SEVERITY = "minor"  # precision on the dev pages 0.80, on unseen pages lower: docs/measurements.md
 _ASCII = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‹": "'", "›": "'",
                         "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "‑": "-", "…": "...", "\u00a0": " "})
@@ -222,9 +223,9 @@ class GrammarSignal:
                 start, end = s.start + min(a for a, _ in spans), s.start + max(b for _, b in spans)
                 words = ", ".join(repr(s.text[a:b]) for a, b in spans[:4])
                 message = f"no complete grammatical parse; unlinked: {words}"
-            else:
+            else:  # beyond the re-parse's bounds (or not shown): the whole sentence
                 start, end = s.start, s.end
-                message = "no complete grammatical parse"
+                message = "no complete grammatical parse" + (WHOLE if self.suspects else "")
             out.append(SignalResult(self.name, values=values, suspects=suspects,
                                     flags=(Flag("no-parse", message, SEVERITY, start, end),)))
         return out

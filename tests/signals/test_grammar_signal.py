@@ -149,7 +149,8 @@ def test_a_sentence_broken_throughout_or_too_long_is_flagged_whole_without_suspe
         result = signal.score([sentence(text)])[0]
         assert [(f.code, f.severity, f.start, f.end) for f in result.flags] \
             == [("no-parse", grammar.SEVERITY, 100, 100 + len(text))], text
-        assert result.suspects == () and result.flags[0].message == "no complete grammatical parse"
+        assert result.suspects == () and result.flags[0].message \
+            == "no complete grammatical parse (too long or too broken to name the words)"
         assert signal.score([sentence(text)])[0] == result
     assert signal.verdict(scrambled, True) == (False, ())  # remembered: a bound, not a timeout
 
