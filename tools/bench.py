@@ -394,15 +394,23 @@ def child_tier(tier: str, processes: int) -> dict:
     and warm, the JSONL's digest, peak memory. One more article is checked first, untimed: the
     first check loads what the pipeline loads lazily (seconds), which the spaCy side's warm-up
     leaves out too; forked workers inherit it. Start-up is the feed's to count."""
-    from mtqa.engines import open_engine
     from mtqa.types import Document
 
     *articles, warm = news_articles(TIER_ARTICLES + 1)
     docs = [Document(i, i, text) for i, text in articles]
     with tempfile.TemporaryDirectory() as empty:  # no model found: the model signals stay out
-        engine = open_engine(tier_config(tier, processes, Path(empty)))
-        engine.checker.check_document(Document(warm[0], warm[0], warm[1]))
-        return timed_reports(engine, docs, processes)
+        return warm_tier(tier, processes, Path(empty), warm, docs)
+
+
+def warm_tier(tier: str, processes: int, empty: Path, warm: tuple[str, str], docs: list) -> dict:
+    """``timed_reports`` of a fresh engine for ``tier`` (its memory of verdicts empty) that has
+    checked ``warm`` first, untimed."""
+    from mtqa.engines import open_engine
+    from mtqa.types import Document
+
+    engine = open_engine(tier_config(tier, processes, empty))
+    engine.checker.check_document(Document(warm[0], warm[0], warm[1]))
+    return timed_reports(engine, docs, processes)
 
 
 def child_floor() -> dict:
@@ -412,7 +420,6 @@ def child_floor() -> dict:
     each, in the same process and over the same articles, the tier it bounds (rules over spaCy;
     default over both), ``FLOOR_PAIRS`` times in turn with articles drawn afresh each time: the
     ratios are those of the pairs, which load on a shared machine moves together."""
-    from mtqa.engines import open_engine
     from mtqa.pipeline import Checker
     from mtqa.signals import grammar
     from mtqa.text.dateline import dateline_end
@@ -446,11 +453,7 @@ def child_floor() -> dict:
                 except lg.LG_TimerExhausted:
                     pass
             lg_s = time.perf_counter() - start
-            tiers = {}
-            for tier in ("rules", "default"):  # a fresh engine: the verdicts it remembers start empty
-                engine = open_engine(tier_config(tier, 1, Path(empty)))
-                engine.checker.check_document(Document(warm[0], warm[0], warm[1]))
-                tiers[tier] = timed_reports(engine, docs, 1)["rate"]
+            tiers = {tier: warm_tier(tier, 1, Path(empty), warm, docs)["rate"] for tier in ("rules", "default")}
             pairs.append({"sentences": len(sentences), "spacy_s": spacy_s, "lg_s": lg_s, "lg_sentences": len(parsed),
                           "rules_over_spacy": tiers["rules"] * spacy_s / len(sentences),
                           "default_over_floor": tiers["default"] * (spacy_s + lg_s) / len(sentences)})
